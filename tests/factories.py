@@ -1,0 +1,101 @@
+"""Factories for test data, built through the same service functions the app uses."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from quiz.accounts.models import Centre
+from quiz.accounts.service import create_user
+from quiz.delivery import service as delivery
+from quiz.delivery.models import Booking, Sitting
+from quiz.itembank.bankfile import BankSet
+from quiz.itembank.domain import BankItem, Blueprint, Candidate, ItemContent, OutcomeSpec
+from quiz.itembank.service import get_blueprint, load_banks
+
+# Named moments, so tests say when things happen rather than patch the clock.
+MORNING = datetime(2026, 6, 1, 9, 0, tzinfo=timezone.utc)
+PASSWORD = "correct-horse-9"
+KEYCODE = "ACDEFG"
+
+
+def make_blueprint(code: str = "9999-01/101", questions=(3, 3), criteria_per_outcome: int = 2,
+                   duration_minutes: int = 45, pass_mark: float = 60.0) -> Blueprint:
+    """Return a small blueprint: outcomes 1..n, each with criteria n.1, n.2, ..."""
+    qualification, unit = code.split("/")
+    outcomes = tuple(
+        OutcomeSpec(number, f"outcome {number}", count,
+                    {f"{number}.{c}": f"criterion {number}.{c}"
+                     for c in range(1, criteria_per_outcome + 1)})
+        for number, count in enumerate(questions, start=1))
+    return Blueprint(code=code, qualification=qualification, unit=unit, title="Test unit",
+                     duration_minutes=duration_minutes, pass_mark_percent=pass_mark,
+                     outcomes=outcomes)
+
+
+def make_items(blueprint: Blueprint, per_criterion: int = 3, status: str = "live",
+               enemies: dict[str, tuple[str, ...]] | None = None) -> list[BankItem]:
+    """Return items for every criterion; the key rotates A, B, C, D through the bank."""
+    enemies = enemies or {}
+    items = []
+    for outcome in blueprint.outcomes:
+        for criterion in outcome.criteria:
+            for n in range(1, per_criterion + 1):
+                item_id = f"q{criterion}-{n:02d}"
+                key = "ABCD"[len(items) % 4]
+                content = ItemContent(
+                    stem=f"Question {item_id}: which option is right?",
+                    options={letter: f"{item_id} option {letter}" for letter in "ABCD"},
+                    key=key, rationale=f"{key} is right.", difficulty="medium",
+                    enemies=enemies.get(item_id, ()))
+                items.append(BankItem(item_id=item_id, bank=blueprint.code, criterion=criterion,
+                                      outcome=outcome.number, status=status, content=content))
+    return items
+
+
+def candidates_of(items: list[BankItem]) -> list[Candidate]:
+    """Return items as assembly sees them (version ids are positions, for pure tests)."""
+    return [Candidate(item.item_id, n, item.outcome, item.criterion,
+                      enemies=frozenset(item.content.enemies))
+            for n, item in enumerate(items, start=1) if item.status == "live"]
+
+
+def load_bank(session, blueprint: Blueprint, items: list[BankItem], now: datetime = MORNING):
+    """Load a blueprint and its items the way `quiz bank load` does."""
+    banks = BankSet(blueprints={blueprint.code: blueprint}, items={blueprint.code: items})
+    return load_banks(session, banks, now)
+
+
+def make_centre(session, code: str = "C001", name: str = "Riverside College") -> Centre:
+    centre = Centre(code=code, name=name)
+    session.add(centre)
+    session.flush()
+    return centre
+
+
+def make_user(session, username: str, role: str = "candidate", centre: Centre | None = None,
+              **arrangements):
+    return create_user(session, username=username, password=PASSWORD,
+                       full_name=username.replace("_", " ").title(), role=role, centre=centre,
+                       candidate_number=arrangements.pop("candidate_number", None), now=MORNING,
+                       **arrangements)
+
+
+def make_sitting(session, blueprint_code: str, centre: Centre, candidates=(), *,
+                 status: str = "open", keycode: str | None = KEYCODE,
+                 starts_at: datetime = MORNING - timedelta(hours=1),
+                 ends_at: datetime = MORNING + timedelta(hours=8),
+                 duration_seconds: int | None = None, results_policy: str = "instant",
+                 title: str = "Morning sitting") -> Sitting:
+    sitting = Sitting(blueprint=get_blueprint(session, blueprint_code), centre=centre, title=title,
+                      starts_at=starts_at, ends_at=ends_at, status=status,
+                      keycode=keycode if status == "open" else None,
+                      duration_seconds=duration_seconds, results_policy=results_policy)
+    session.add(sitting)
+    for candidate in candidates:
+        session.add(Booking(sitting=sitting, candidate=candidate))
+    session.flush()
+    return sitting
+
+
+def start(session, sitting: Sitting, candidate, now: datetime = MORNING, seed: int = 7):
+    """Start an attempt as a candidate who typed the right keycode."""
+    return delivery.start_attempt(session, sitting, candidate, now, seed=seed)
