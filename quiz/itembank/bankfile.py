@@ -1,0 +1,397 @@
+"""Read bank files (blueprint.yaml and items/*.yaml) and report every problem as FILE:LINE."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from quiz.itembank.domain import (
+    DIFFICULTIES, OPTION_LETTERS, STATUSES, BankItem, Blueprint, ItemContent, OutcomeSpec,
+)
+
+BLUEPRINT_FILE = "blueprint.yaml"
+ITEM_FIELDS_REQUIRED = ("id", "criterion", "status", "difficulty", "stem", "options", "key",
+                        "rationale")
+ITEM_FIELDS_OPTIONAL = ("enemies", "type")
+ITEM_TYPES = ("single_best_answer",)
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+BANK_PATTERN = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9-]+$")
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with a bank file, where it is."""
+
+    path: str
+    line: int
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}: {self.message}"
+
+
+@dataclass
+class BankSet:
+    """Everything read from a folder of banks, with every problem found on the way."""
+
+    blueprints: dict[str, Blueprint] = field(default_factory=dict)
+    items: dict[str, list[BankItem]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        """Return whether nothing is wrong."""
+        return not self.problems
+
+
+class _Reader:
+    """Walk a composed YAML node tree, keeping line numbers for messages."""
+
+    def __init__(self, path: str, problems: list[Problem]):
+        self.path = path
+        self.problems = problems
+
+    def problem(self, node_or_line, message: str) -> None:
+        """Record a problem at a node (or a 1-based line)."""
+        line = node_or_line if isinstance(node_or_line, int) else node_or_line.start_mark.line + 1
+        self.problems.append(Problem(self.path, line, message))
+
+    def compose(self, text: str) -> yaml.Node | None:
+        """Parse YAML text into nodes, recording a syntax error if there is one."""
+        try:
+            # BaseLoader resolves no types: every scalar is a string, so "1.10" and "no" survive.
+            return yaml.compose(text, Loader=yaml.BaseLoader)
+        except yaml.MarkedYAMLError as err:
+            mark = err.problem_mark or err.context_mark
+            line = mark.line + 1 if mark else 1
+            self.problem(line, f"not valid YAML: {err.problem or err.context}")
+        return None
+
+    def mapping(self, node, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
+        """Return a mapping node as {key: (key_node, value_node)}, reporting duplicate keys."""
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, f"{what} must be a mapping of 'name: value' lines")
+            return None
+        result: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+        for key_node, value_node in node.value:
+            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            if key in result:
+                self.problem(key_node, f"'{key}' appears twice in {what}")
+            result[key] = (key_node, value_node)
+        return result
+
+    def text(self, node, what: str, allow_empty: bool = False) -> str | None:
+        """Return a scalar's text, reporting anything that is not a non-empty string."""
+        if not isinstance(node, yaml.ScalarNode):
+            self.problem(node, f"{what} must be a single value, not a list or mapping")
+            return None
+        value = " ".join(node.value.split()) if "\n" in node.value else node.value.strip()
+        if not value and not allow_empty:
+            self.problem(node, f"{what} is empty")
+            return None
+        return value
+
+    def integer(self, node, what: str, minimum: int = 0) -> int | None:
+        """Return a scalar as a whole number no smaller than minimum."""
+        value = self.text(node, what)
+        if value is None:
+            return None
+        if not value.isdigit() or int(value) < minimum:
+            self.problem(node, f"{what} must be a whole number of at least {minimum}, not {value!r}")
+            return None
+        return int(value)
+
+    def number(self, node, what: str, low: float, high: float) -> float | None:
+        """Return a scalar as a number between low and high."""
+        value = self.text(node, what)
+        if value is None:
+            return None
+        try:
+            number = float(value)
+        except ValueError:
+            number = None
+        if number is None or not low <= number <= high:
+            self.problem(node, f"{what} must be a number from {low:g} to {high:g}, not {value!r}")
+            return None
+        return number
+
+    def sequence(self, node, what: str) -> list | None:
+        """Return a sequence node's items."""
+        if not isinstance(node, yaml.SequenceNode):
+            self.problem(node, f"{what} must be a list")
+            return None
+        return list(node.value)
+
+    def require(self, fields: dict, names, node, what: str) -> bool:
+        """Report each required field missing from a mapping; return whether all are there."""
+        missing = [name for name in names if name not in fields]
+        for name in missing:
+            self.problem(node, f"{what} has no '{name}'")
+        return not missing
+
+    def reject_unknown(self, fields: dict, allowed, what: str) -> None:
+        """Report fields that are not part of the format (usually a typo)."""
+        for name, (key_node, _) in fields.items():
+            if name not in allowed:
+                self.problem(key_node, f"unknown field '{name}' in {what} "
+                                       f"(expected one of: {', '.join(allowed)})")
+
+
+def read_blueprint(path: Path, problems: list[Problem]) -> Blueprint | None:
+    """Read and check one blueprint.yaml."""
+    reader = _Reader(str(path), problems)
+    root = reader.compose(path.read_text(encoding="utf-8"))
+    if root is None:
+        if not problems or problems[-1].path != str(path):
+            reader.problem(1, "the file is empty")
+        return None
+    fields = reader.mapping(root, "the blueprint")
+    if fields is None:
+        return None
+    required = ("blueprint", "qualification", "unit", "title", "duration_minutes",
+                "pass_mark_percent", "outcomes")
+    optional = ("qualification_title", "minimum_live_per_criterion")
+    reader.reject_unknown(fields, required + optional, "the blueprint")
+    if not reader.require(fields, required, root, "the blueprint"):
+        return None
+    before = len(problems)
+    code = reader.text(fields["blueprint"][1], "blueprint")
+    qualification = reader.text(fields["qualification"][1], "qualification")
+    unit = reader.text(fields["unit"][1], "unit")
+    if code and qualification and unit and code != f"{qualification}/{unit}":
+        reader.problem(fields["blueprint"][1],
+                       f"blueprint '{code}' must be qualification/unit, i.e. '{qualification}/{unit}'")
+    duration = reader.integer(fields["duration_minutes"][1], "duration_minutes", minimum=1)
+    pass_mark = reader.number(fields["pass_mark_percent"][1], "pass_mark_percent", 0, 100)
+    minimum = 0
+    if "minimum_live_per_criterion" in fields:
+        minimum = reader.integer(fields["minimum_live_per_criterion"][1],
+                                 "minimum_live_per_criterion") or 0
+    outcomes = _read_outcomes(reader, fields["outcomes"][1])
+    if len(problems) > before or not outcomes:
+        return None
+    return Blueprint(
+        code=code, qualification=qualification, unit=unit,
+        title=reader.text(fields["title"][1], "title"),
+        qualification_title=(reader.text(fields["qualification_title"][1], "qualification_title")
+                             if "qualification_title" in fields else ""),
+        duration_minutes=duration, pass_mark_percent=pass_mark,
+        minimum_live_per_criterion=minimum, outcomes=tuple(outcomes),
+    )
+
+
+def _read_outcomes(reader: _Reader, node) -> list[OutcomeSpec]:
+    """Read the blueprint's outcomes list."""
+    entries = reader.sequence(node, "outcomes")
+    if entries is None:
+        return []
+    if not entries:
+        reader.problem(node, "outcomes is empty: a blueprint needs at least one outcome")
+    outcomes: list[OutcomeSpec] = []
+    seen_numbers: set[int] = set()
+    seen_criteria: set[str] = set()
+    for entry in entries:
+        fields = reader.mapping(entry, "an outcome")
+        if fields is None:
+            continue
+        reader.reject_unknown(fields, ("number", "title", "questions", "criteria"), "an outcome")
+        if not reader.require(fields, ("number", "title", "questions", "criteria"), entry,
+                              "the outcome"):
+            continue
+        number = reader.integer(fields["number"][1], "outcome number", minimum=1)
+        title = reader.text(fields["title"][1], "outcome title")
+        questions = reader.integer(fields["questions"][1], "questions", minimum=1)
+        if number in seen_numbers:
+            reader.problem(fields["number"][1], f"outcome {number} appears twice")
+        seen_numbers.add(number)
+        criteria_fields = reader.mapping(fields["criteria"][1], "criteria")
+        criteria: dict[str, str] = {}
+        for code, (key_node, value_node) in (criteria_fields or {}).items():
+            if number is not None and not code.startswith(f"{number}."):
+                reader.problem(key_node, f"criterion {code} does not belong to outcome {number} "
+                                         f"(expected {number}.x)")
+            if code in seen_criteria:
+                reader.problem(key_node, f"criterion {code} appears twice")
+            seen_criteria.add(code)
+            criteria[code] = reader.text(value_node, f"criterion {code} title") or ""
+        if criteria_fields is not None and not criteria:
+            reader.problem(fields["criteria"][1], f"outcome {number} lists no criteria")
+        if None not in (number, title, questions) and criteria:
+            outcomes.append(OutcomeSpec(number, title, questions, criteria))
+    return outcomes
+
+
+def read_item_file(path: Path, blueprints: dict[str, Blueprint],
+                   problems: list[Problem]) -> list[BankItem]:
+    """Read and check one file of items against the blueprints it may belong to."""
+    reader = _Reader(str(path), problems)
+    root = reader.compose(path.read_text(encoding="utf-8"))
+    if root is None:
+        if not problems or problems[-1].path != str(path):
+            reader.problem(1, "the file is empty")
+        return []
+    fields = reader.mapping(root, "an item file")
+    if fields is None:
+        return []
+    reader.reject_unknown(fields, ("bank", "items"), "an item file")
+    if not reader.require(fields, ("bank", "items"), root, "the item file"):
+        return []
+    bank = reader.text(fields["bank"][1], "bank")
+    blueprint = blueprints.get(bank or "")
+    if bank and blueprint is None:
+        known = ", ".join(sorted(blueprints)) or "none"
+        reader.problem(fields["bank"][1], f"bank '{bank}' has no blueprint here (known: {known})")
+        return []
+    entries = reader.sequence(fields["items"][1], "items")
+    items = []
+    for entry in entries or []:
+        item = _read_item(reader, entry, blueprint)
+        if item is not None:
+            items.append(item)
+    return items
+
+
+def _read_item(reader: _Reader, node, blueprint: Blueprint) -> BankItem | None:
+    """Read one item; return None (with problems recorded) if anything is wrong."""
+    fields = reader.mapping(node, "an item")
+    if fields is None:
+        return None
+    label = "the item"
+    if "id" in fields and isinstance(fields["id"][1], yaml.ScalarNode):
+        label = f"item {fields['id'][1].value}"
+    reader.reject_unknown(fields, ITEM_FIELDS_REQUIRED + ITEM_FIELDS_OPTIONAL, label)
+    if not reader.require(fields, ITEM_FIELDS_REQUIRED, node, label):
+        return None
+    before = len(reader.problems)
+
+    item_id = reader.text(fields["id"][1], "id")
+    if item_id and not ID_PATTERN.match(item_id):
+        reader.problem(fields["id"][1], f"id '{item_id}' may hold only letters, digits, '.', '-' "
+                                        "and '_' (at most 64)")
+    item_type = "single_best_answer"
+    if "type" in fields:
+        item_type = reader.text(fields["type"][1], "type")
+        if item_type and item_type not in ITEM_TYPES:
+            reader.problem(fields["type"][1], f"{label}: type '{item_type}' is not supported "
+                                              f"(supported: {', '.join(ITEM_TYPES)})")
+    criterion = reader.text(fields["criterion"][1], "criterion")
+    outcome = blueprint.outcome_of(criterion) if criterion else None
+    if criterion and outcome is None:
+        known = ", ".join(c for o in blueprint.outcomes for c in o.criteria)
+        reader.problem(fields["criterion"][1], f"{label}: criterion '{criterion}' is not in "
+                                               f"blueprint {blueprint.code} (known: {known})")
+    status = _choice(reader, fields["status"][1], "status", STATUSES, label)
+    difficulty = _choice(reader, fields["difficulty"][1], "difficulty", DIFFICULTIES, label)
+    stem = reader.text(fields["stem"][1], f"{label}: stem")
+    options = _read_options(reader, fields["options"][1], label)
+    key = _choice(reader, fields["key"][1], "key", OPTION_LETTERS, label)
+    rationale = reader.text(fields["rationale"][1], f"{label}: rationale")
+    enemies: list[str] = []
+    if "enemies" in fields:
+        for enemy_node in reader.sequence(fields["enemies"][1], "enemies") or []:
+            enemy = reader.text(enemy_node, "an enemy id")
+            if enemy == item_id:
+                reader.problem(enemy_node, f"{label} lists itself as an enemy")
+            elif enemy:
+                enemies.append(enemy)
+    if len(reader.problems) > before:
+        return None
+    content = ItemContent(stem=stem, options=options, key=key, rationale=rationale,
+                          difficulty=difficulty, enemies=tuple(enemies))
+    return BankItem(item_id=item_id, bank=blueprint.code, criterion=criterion, outcome=outcome,
+                    status=status, content=content, line=node.start_mark.line + 1,
+                    path=reader.path)
+
+
+def _choice(reader: _Reader, node, what: str, allowed, label: str) -> str | None:
+    """Return a scalar that must be one of the allowed words."""
+    value = reader.text(node, f"{label}: {what}")
+    if value is not None and value not in allowed:
+        reader.problem(node, f"{label}: {what} '{value}' must be one of: {', '.join(allowed)}")
+        return None
+    return value
+
+
+def _read_options(reader: _Reader, node, label: str) -> dict[str, str]:
+    """Read the options mapping, which must be exactly A, B, C, D in order."""
+    fields = reader.mapping(node, f"{label}: options")
+    if fields is None:
+        return {}
+    letters = tuple(fields)
+    if letters != OPTION_LETTERS:
+        reader.problem(node, f"{label}: options must be exactly A, B, C, D in that order, "
+                             f"not {', '.join(letters) or 'none'}")
+    options = {}
+    for letter, (_, value_node) in fields.items():
+        text = reader.text(value_node, f"{label}: option {letter}")
+        if text is not None:
+            options[letter] = text
+    return options
+
+
+def read_banks(root: Path) -> BankSet:
+    """Read every bank under root (a folder, a bank folder, or one file) and check them together."""
+    root = Path(root)
+    result = BankSet()
+    if not root.exists():
+        result.problems.append(Problem(str(root), 0, "no such file or folder"))
+        return result
+    blueprint_paths = _blueprint_paths(root)
+    if not blueprint_paths:
+        result.problems.append(Problem(str(root), 0, f"no {BLUEPRINT_FILE} found here or above"))
+        return result
+    item_paths: list[Path] = []
+    for bp_path in blueprint_paths:
+        blueprint = read_blueprint(bp_path, result.problems)
+        if blueprint is None:
+            continue
+        if blueprint.code in result.blueprints:
+            result.problems.append(Problem(str(bp_path), 1, f"blueprint {blueprint.code} is "
+                                                             "defined twice"))
+            continue
+        result.blueprints[blueprint.code] = blueprint
+        result.items[blueprint.code] = []
+        folder = bp_path.parent / "items"
+        paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+        if root.is_file() and root.name != BLUEPRINT_FILE:
+            paths = [root]
+        item_paths.extend(paths)
+    for path in item_paths:
+        for item in read_item_file(path, result.blueprints, result.problems):
+            result.items[item.bank].append(item)
+    for code, items in result.items.items():
+        _check_bank_as_a_whole(items, result.problems)
+    result.problems.sort()
+    return result
+
+
+def _blueprint_paths(root: Path) -> list[Path]:
+    """Find the blueprints that govern root: inside it, or above it for a file or items folder."""
+    if root.is_dir():
+        found = sorted(root.rglob(BLUEPRINT_FILE))
+        if found:
+            return found
+    for parent in [root, *root.parents][:4]:
+        candidate = parent / BLUEPRINT_FILE if parent.is_dir() else None
+        if candidate is not None and candidate.is_file():
+            return [candidate]
+    return []
+
+
+def _check_bank_as_a_whole(items: list[BankItem], problems: list[Problem]) -> None:
+    """Check what no single item can: unique ids and enemies that exist."""
+    first_seen: dict[str, BankItem] = {}
+    for item in items:
+        if item.item_id in first_seen:
+            other = first_seen[item.item_id]
+            problems.append(Problem(item.path, item.line, f"id {item.item_id} is already used at "
+                                                          f"{other.path}:{other.line}"))
+        else:
+            first_seen[item.item_id] = item
+    for item in items:
+        for enemy in item.content.enemies:
+            if enemy not in first_seen:
+                problems.append(Problem(item.path, item.line, f"item {item.item_id} names enemy "
+                                                              f"'{enemy}', which is not in the bank"))
