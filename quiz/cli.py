@@ -1,0 +1,208 @@
+"""The `quiz` command line: the jobs people script (banks, papers, the database, the server)."""
+from __future__ import annotations
+
+import json
+import sys
+from contextlib import contextmanager
+from pathlib import Path
+
+import click
+
+DEFAULT_BANKS = "item_banks"
+
+
+@contextmanager
+def app_session(commit: bool = True):
+    """Yield a database session of a freshly made app (no scheduler), committing on success."""
+    from quiz import create_app
+    app = create_app({"QUIZ_SCHEDULER": False})
+    sessions = app.extensions["quiz.sessions"]
+    session = sessions()
+    try:
+        yield session
+        if commit:
+            session.commit()
+    except Exception:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+        app.extensions["quiz.engine"].dispose()
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+def main():
+    """Deliver timed multiple-choice tests: banks, papers, the database and the server."""
+
+
+# --- the database -------------------------------------------------------------------------------
+
+@main.group()
+def db():
+    """Manage the database schema."""
+
+
+@db.command("upgrade")
+def db_upgrade():
+    """Apply every migration to the database in QUIZ_DATABASE_URL."""
+    from quiz import create_app
+    from quiz.migrate import upgrade
+    app = create_app({"QUIZ_SCHEDULER": False})
+    upgrade(app.extensions["quiz.engine"])
+    click.echo(f"database is up to date: {_safe_url(app.config['QUIZ_DATABASE_URL'])}")
+
+
+def _safe_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+    return make_url(url).render_as_string(hide_password=True)
+
+
+# --- banks --------------------------------------------------------------------------------------
+
+@main.group()
+def bank():
+    """Check, load and inspect item banks."""
+
+
+def _read_or_fail(path: str):
+    from quiz.itembank.bankfile import read_banks
+    banks = read_banks(Path(path))
+    for problem in banks.problems:
+        click.echo(str(problem), err=True)
+    if not banks.ok:
+        click.echo(f"{len(banks.problems)} problem(s) found; nothing was loaded.", err=True)
+        sys.exit(1)
+    return banks
+
+
+@bank.command("validate")
+@click.argument("path", default=DEFAULT_BANKS)
+def bank_validate(path: str):
+    """Check bank files and print FILE:LINE: problem for everything wrong."""
+    banks = _read_or_fail(path)
+    for code, items in banks.items.items():
+        live = sum(1 for item in items if item.status == "live")
+        click.echo(f"{code}: blueprint ok, {len(items)} items ({live} live)")
+
+
+@bank.command("load")
+@click.argument("path", default=DEFAULT_BANKS)
+def bank_load(path: str):
+    """Load banks into the database: every file loads, or nothing changes."""
+    from quiz.db import utcnow
+    from quiz.itembank.service import load_banks
+    banks = _read_or_fail(path)
+    with app_session() as session:
+        report = load_banks(session, banks, utcnow())
+    click.echo(f"loaded: {report.summary()}")
+
+
+# --- papers -------------------------------------------------------------------------------------
+
+@main.command()
+@click.argument("blueprint")
+@click.option("--seed", type=int, required=True, help="The seed: the same seed gives the same paper.")
+@click.option("--json", "as_json", is_flag=True, help="Print the paper as JSON.")
+def paper(blueprint: str, seed: int, as_json: bool):
+    """Assemble the paper a seed gives for BLUEPRINT (e.g. 2794-03/315) from the live items."""
+    from quiz.itembank.assembly import BankShortfall, assemble
+    from quiz.itembank.service import UnknownBlueprint, get_blueprint, live_candidates
+    with app_session(commit=False) as session:
+        try:
+            record = get_blueprint(session, blueprint)
+            spec = record.to_domain()
+            result = assemble(spec, live_candidates(session, spec.code), seed)
+        except (UnknownBlueprint, BankShortfall) as err:
+            raise click.ClickException(str(err))
+    data = {
+        "blueprint": spec.code, "title": spec.title, "seed": result.seed,
+        "duration_minutes": spec.duration_minutes, "pass_mark_percent": spec.pass_mark_percent,
+        "questions": [
+            {"position": i, "item_id": q.item_id, "item_version_id": q.version_id,
+             "outcome": q.outcome, "criterion": q.criterion, "option_order": list(q.option_order)}
+            for i, q in enumerate(result.questions, start=1)],
+    }
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    click.echo(f"{spec.code} {spec.title}: seed {seed}, {len(result.questions)} questions, "
+               f"{spec.duration_minutes} minutes")
+    for q in data["questions"]:
+        click.echo(f"{q['position']:>3}. {q['item_id']:<16} outcome {q['outcome']}  "
+                   f"AC{q['criterion']:<5} options {''.join(q['option_order'])}")
+
+
+# --- people and demo data -----------------------------------------------------------------------
+
+@main.command()
+@click.option("--banks", default=DEFAULT_BANKS, help="Where the item banks are.")
+def demo(banks: str):
+    """Create the demo centre, accounts, bank and open sitting (refreshing the sitting's window)."""
+    from quiz.demo import prepare_demo
+    from quiz.db import utcnow
+    bank_set = _read_or_fail(banks)
+    with app_session() as session:
+        lines = prepare_demo(session, bank_set, utcnow())
+    for line in lines:
+        click.echo(line)
+
+
+@main.group()
+def user():
+    """Manage accounts."""
+
+
+@user.command("create")
+@click.argument("username")
+@click.option("--role", required=True, type=click.Choice(
+    ["candidate", "invigilator", "item_writer", "results_officer", "admin"]))
+@click.option("--name", "full_name", required=True)
+@click.option("--centre", "centre_code", default=None, help="Centre code (candidates, invigilators).")
+@click.option("--candidate-number", default=None)
+@click.password_option()
+def user_create(username, role, full_name, centre_code, candidate_number, password):
+    """Create an account."""
+    from sqlalchemy import select
+    from quiz.accounts.models import Centre
+    from quiz.accounts.service import create_user
+    from quiz.db import utcnow
+    with app_session() as session:
+        centre = None
+        if centre_code:
+            centre = session.scalar(select(Centre).where(Centre.code == centre_code))
+            if centre is None:
+                raise click.ClickException(f"no centre with code {centre_code!r}")
+        try:
+            create_user(session, username=username, password=password, full_name=full_name,
+                        role=role, centre=centre, candidate_number=candidate_number, now=utcnow())
+        except ValueError as err:
+            raise click.ClickException(str(err))
+    click.echo(f"created {role} {username}")
+
+
+# --- running --------------------------------------------------------------------------------------
+
+@main.command()
+@click.option("--host", default="127.0.0.1")
+@click.option("--port", default=5000, type=int)
+def serve(host: str, port: int):
+    """Serve the app with the built-in threaded server (for the demo; use gunicorn in production)."""
+    from quiz import create_app
+    app = create_app()
+    click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
+    app.run(host=host, port=port, threaded=True, use_reloader=False)
+
+
+@main.command()
+def worker():
+    """Run the background jobs (submitting expired attempts) in the foreground, for deployments."""
+    from apscheduler.schedulers.blocking import BlockingScheduler
+    from quiz import create_app
+    from quiz.delivery.jobs import make_scheduler
+    app = create_app({"QUIZ_SCHEDULER": False})
+    click.echo(f"finalising expired attempts every {app.config['QUIZ_FINALISE_EVERY_SECONDS']}s")
+    make_scheduler(app, BlockingScheduler).start()
+
+
+if __name__ == "__main__":
+    main()

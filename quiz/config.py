@@ -1,0 +1,26 @@
+"""Configuration read from environment variables, with a test configuration beside it."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+class Config:
+    """Settings for a running app; every value can come from the environment."""
+
+    def __init__(self, instance_path: str):
+        default_db = "sqlite:///" + str(Path(instance_path) / "quiz.sqlite3")
+        self.SECRET_KEY = os.environ.get("SECRET_KEY", "")
+        self.QUIZ_DATABASE_URL = os.environ.get("QUIZ_DATABASE_URL", default_db)
+        # Answers that arrive this long after the deadline are still accepted: they left the
+        # browser in time. It never lengthens the time shown to the candidate.
+        self.QUIZ_ANSWER_GRACE_SECONDS = float(os.environ.get("QUIZ_ANSWER_GRACE_SECONDS", "2"))
+        # Run the job that submits expired attempts inside this process. Turn it off on all but
+        # one process when several share a database (or run `quiz worker` instead).
+        self.QUIZ_SCHEDULER = os.environ.get("QUIZ_SCHEDULER", "1") == "1"
+        self.QUIZ_FINALISE_EVERY_SECONDS = float(os.environ.get("QUIZ_FINALISE_EVERY_SECONDS", "10"))
+        self.QUIZ_STATUS_POLL_SECONDS = int(os.environ.get("QUIZ_STATUS_POLL_SECONDS", "15"))
+        self.SESSION_COOKIE_HTTPONLY = True
+        self.SESSION_COOKIE_SAMESITE = "Lax"
+        self.SESSION_COOKIE_SECURE = os.environ.get("QUIZ_SECURE_COOKIES", "0") == "1"
+        self.WTF_CSRF_TIME_LIMIT = None  # a 45-minute test must not outlive its form tokens

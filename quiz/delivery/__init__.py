@@ -1,0 +1,1 @@
+"""Delivering tests: sittings, attempts, the clock, the candidate's pages."""

@@ -1,0 +1,267 @@
+"""The candidate's pages and the answer-saving API: each view checks input, calls one use case."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (Blueprint, current_app, flash, jsonify, redirect, render_template, request,
+                   session as cookie, url_for)
+from flask_login import current_user
+
+from quiz.delivery import present, service
+from quiz.delivery.forms import ConfirmSubmitForm, KeycodeForm
+from quiz.web import db, error_response, now, role_required
+
+bp = Blueprint("delivery", __name__)
+api = Blueprint("delivery_api", __name__, url_prefix="/api")
+
+
+def _grace() -> timedelta:
+    return timedelta(seconds=current_app.config["QUIZ_ANSWER_GRACE_SECONDS"])
+
+
+@bp.app_errorhandler(service.DeliveryError)
+def delivery_error(err: service.DeliveryError):
+    """Turn a refused request into a clear message, and keep nothing it changed."""
+    db().rollback()
+    return error_response(err.status, str(err), err.code)
+
+
+def _attempt(attempt_id: int, lock: bool = False):
+    """Return the signed-in candidate's attempt, committing a finalise if time ran out."""
+    session = db()
+    attempt = service.attempt_for_candidate(session, attempt_id, current_user, now(), _grace(),
+                                            lock=lock)
+    if attempt.status != "in_progress":
+        session.commit()
+    return attempt
+
+
+# --- before the test ---------------------------------------------------------------------------
+
+@bp.route("/tests")
+@role_required("candidate")
+def dashboard():
+    """List the tests the candidate is booked on."""
+    rows = service.booked_sittings(db(), current_user)
+    return render_template("delivery/dashboard.html", rows=rows, now=now())
+
+
+@bp.route("/sittings/<int:sitting_id>/join", methods=["GET", "POST"])
+@role_required("candidate")
+def join(sitting_id: int):
+    """Ask for the keycode the invigilator announces."""
+    session = db()
+    sitting = service.sitting_for_candidate(session, sitting_id, current_user)
+    form = KeycodeForm()
+    status = 200
+    if form.validate_on_submit():
+        try:
+            service.check_keycode(session, sitting, current_user, form.keycode.data, now())
+        except service.DeliveryError as refused:
+            session.commit()  # the wrong guess is counted even though the request fails
+            form.keycode.errors.append(str(refused))
+            status = refused.status
+        else:
+            session.commit()
+            cookie.setdefault("admitted", [])
+            cookie["admitted"] = sorted(set(cookie["admitted"]) | {sitting.id})
+            return redirect(url_for("delivery.instructions", sitting_id=sitting.id))
+    elif request.method == "POST":
+        status = 400
+    return render_template("delivery/join.html", sitting=sitting, form=form), status
+
+
+@bp.route("/sittings/<int:sitting_id>/instructions")
+@role_required("candidate")
+def instructions(sitting_id: int):
+    """Show the test's instructions; the clock starts only when the candidate presses Start."""
+    sitting = service.sitting_for_candidate(db(), sitting_id, current_user)
+    if sitting.id not in cookie.get("admitted", []):
+        return redirect(url_for("delivery.join", sitting_id=sitting.id))
+    blueprint = sitting.blueprint.to_domain()
+    return render_template("delivery/instructions.html", sitting=sitting, blueprint=blueprint,
+                           form=ConfirmSubmitForm())
+
+
+@bp.route("/sittings/<int:sitting_id>/start", methods=["POST"])
+@role_required("candidate")
+def start(sitting_id: int):
+    """Fix the paper and start the clock."""
+    session = db()
+    sitting = service.sitting_for_candidate(session, sitting_id, current_user)
+    if sitting.id not in cookie.get("admitted", []):
+        return redirect(url_for("delivery.join", sitting_id=sitting.id))
+    if not ConfirmSubmitForm().validate_on_submit():
+        return error_response(400, "The start form was incomplete or expired. Go back and try again.")
+    attempt = service.start_attempt(session, sitting, current_user, now())
+    session.commit()
+    return redirect(url_for("delivery.resume", attempt_id=attempt.id))
+
+
+# --- during the test ----------------------------------------------------------------------------
+
+@bp.route("/attempts/<int:attempt_id>")
+@role_required("candidate")
+def resume(attempt_id: int):
+    """Carry on where the candidate left off: the first unanswered question, or the result."""
+    attempt = _attempt(attempt_id)
+    if attempt.status != "in_progress":
+        return redirect(url_for("delivery.result", attempt_id=attempt.id))
+    unanswered = [q.position for q in attempt.questions if q.chosen is None]
+    return redirect(url_for("delivery.question", attempt_id=attempt.id,
+                            position=unanswered[0] if unanswered else 1))
+
+
+@bp.route("/attempts/<int:attempt_id>/q/<int:position>", methods=["GET", "POST"])
+@role_required("candidate")
+def question(attempt_id: int, position: int):
+    """Show one question; without JavaScript, the form posts the answer and moves on."""
+    session = db()
+    attempt = _attempt(attempt_id, lock=request.method == "POST")
+    if attempt.status != "in_progress":
+        return redirect(url_for("delivery.result", attempt_id=attempt.id))
+    if request.method == "POST":
+        return _answer_from_form(attempt, position)
+    current = service.question_at(session, attempt, position)
+    service.heard_from(attempt, now())
+    session.commit()
+    return render_template(
+        "delivery/question.html", attempt=attempt, q=present.question_screen(current),
+        total=len(attempt.questions), nav=present.navigator(attempt),
+        timing=present.timing(attempt, now()), state=present.attempt_state(attempt))
+
+
+def _answer_from_form(attempt, position: int):
+    """Save the posted answer (and flag), then go where the button said."""
+    session = db()
+    form = request.form  # CSRFProtect has already checked the token
+    seq = _int_or_none(form.get("seq"))
+    choice = _int_or_none(form.get("choice"))
+    if choice is not None and seq is not None:
+        service.save_answer(session, attempt, position, choice, seq, now(), _grace())
+    action = form.get("action", "next")
+    if action == "flag":
+        current = service.question_at(session, attempt, position)
+        service.set_flag(session, attempt, position, not current.flagged, now(), _grace())
+    session.commit()
+    target = {"next": position + 1, "previous": position - 1, "flag": position}.get(action)
+    if action == "review" or target is None or not 1 <= target <= len(attempt.questions):
+        return redirect(url_for("delivery.review", attempt_id=attempt.id))
+    return redirect(url_for("delivery.question", attempt_id=attempt.id, position=target))
+
+
+def _int_or_none(value):
+    try:
+        return int(value) if value not in (None, "") else None
+    except ValueError:
+        return None
+
+
+@bp.route("/attempts/<int:attempt_id>/review")
+@role_required("candidate")
+def review(attempt_id: int):
+    """Show every question's state before submitting."""
+    attempt = _attempt(attempt_id)
+    if attempt.status != "in_progress":
+        return redirect(url_for("delivery.result", attempt_id=attempt.id))
+    return render_template("delivery/review.html", attempt=attempt,
+                           nav=present.navigator(attempt), timing=present.timing(attempt, now()),
+                           state=present.attempt_state(attempt), form=ConfirmSubmitForm())
+
+
+@bp.route("/attempts/<int:attempt_id>/submit", methods=["GET", "POST"])
+@role_required("candidate")
+def submit(attempt_id: int):
+    """Ask for confirmation, then submit."""
+    attempt = _attempt(attempt_id, lock=request.method == "POST")
+    if attempt.status != "in_progress":
+        return redirect(url_for("delivery.result", attempt_id=attempt.id))
+    form = ConfirmSubmitForm()
+    if form.validate_on_submit():
+        service.submit(db(), attempt, now(), "candidate", actor=current_user)
+        db().commit()
+        flash("Your test has been submitted.")
+        return redirect(url_for("delivery.result", attempt_id=attempt.id))
+    nav = present.navigator(attempt)
+    return render_template("delivery/confirm.html", attempt=attempt, form=form,
+                           unanswered=[n.position for n in nav if not n.answered],
+                           flagged=[n.position for n in nav if n.flagged],
+                           timing=present.timing(attempt, now()),
+                           state=present.attempt_state(attempt))
+
+
+@bp.route("/attempts/<int:attempt_id>/result")
+@role_required("candidate")
+def result(attempt_id: int):
+    """Show the result by outcome, or say results will follow."""
+    attempt = _attempt(attempt_id)
+    if attempt.status == "in_progress":
+        return redirect(url_for("delivery.resume", attempt_id=attempt.id))
+    blueprint = attempt.sitting.blueprint.to_domain()
+    return render_template("delivery/result.html", attempt=attempt, blueprint=blueprint,
+                           visible=present.results_visible(attempt))
+
+
+# --- the API the question page's script calls ---------------------------------------------------
+
+def _json_body() -> dict:
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise service.BadAnswer("Send a JSON object, e.g. {\"position\": 1, \"choice\": 0, "
+                                "\"seq\": 1}.")
+    return body
+
+
+def _field_int(body: dict, name: str, required: bool = True):
+    value = body.get(name)
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise service.BadAnswer(f"{name} must be a whole number.")
+    return value
+
+
+@api.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
+@role_required("candidate")
+def save_answer(attempt_id: int):
+    """Save one answer; reply only once it is stored."""
+    body = _json_body()
+    position = _field_int(body, "position")
+    choice = _field_int(body, "choice", required=False)
+    seq = _field_int(body, "seq")
+    session = db()
+    attempt = _attempt(attempt_id, lock=True)
+    saved = service.save_answer(session, attempt, position, choice, seq, now(), _grace())
+    session.commit()
+    return jsonify({"status": saved.status, "position": saved.position, "choice": saved.choice,
+                    "seq": saved.seq, **present.timing(attempt, now())})
+
+
+@api.route("/attempts/<int:attempt_id>/flags", methods=["POST"])
+@role_required("candidate")
+def set_flag(attempt_id: int):
+    """Flag or unflag a question for review."""
+    body = _json_body()
+    position = _field_int(body, "position")
+    flagged = body.get("flagged")
+    if not isinstance(flagged, bool):
+        raise service.BadAnswer("flagged must be true or false.")
+    session = db()
+    attempt = _attempt(attempt_id, lock=True)
+    question = service.set_flag(session, attempt, position, flagged, now(), _grace())
+    session.commit()
+    return jsonify({"position": question.position, "flagged": question.flagged})
+
+
+@api.route("/attempts/<int:attempt_id>/status")
+@role_required("candidate")
+def status(attempt_id: int):
+    """Report the attempt's state and the server's time left; finalises if time ran out."""
+    session = db()
+    attempt = _attempt(attempt_id)
+    if attempt.status == "in_progress":
+        service.heard_from(attempt, now())
+        session.commit()
+    payload = present.status_payload(attempt, now())
+    payload["result_url"] = url_for("delivery.result", attempt_id=attempt.id)
+    return jsonify(payload)

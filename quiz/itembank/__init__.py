@@ -1,0 +1,1 @@
+"""Item banks: files, stored items and versions, paper assembly."""

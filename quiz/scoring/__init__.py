@@ -1,0 +1,1 @@
+"""Scoring attempts and analysing items."""

@@ -1,0 +1,122 @@
+"""The command line: validate, load all-or-nothing, and print reproducible papers."""
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from sqlalchemy import func, select
+
+from quiz.cli import main
+from quiz.itembank.models import Item, ItemVersion
+from tests.unit.test_bankfile import ITEM, write_bank
+
+SMALL_BLUEPRINT = """\
+blueprint: 9999-01/101
+qualification: 9999-01
+unit: "101"
+title: Test unit
+duration_minutes: 20
+pass_mark_percent: 60
+outcomes:
+  - number: 1
+    title: know things
+    questions: 2
+    criteria:
+      "1.1": Explain one thing
+"""
+
+
+@pytest.fixture
+def cli(app, db_url, monkeypatch):
+    """Run `quiz ...` against the database under test."""
+    monkeypatch.setenv("QUIZ_DATABASE_URL", db_url)
+    runner = CliRunner()
+
+    def run(*args):
+        return runner.invoke(main, list(args), catch_exceptions=False)
+    return run
+
+
+@pytest.fixture
+def good_bank(tmp_path):
+    write_bank(tmp_path, "".join(ITEM.format(id=f"a{n}") for n in range(1, 5)),
+               blueprint=SMALL_BLUEPRINT)
+    return tmp_path
+
+
+def item_count(session):
+    return session.scalar(select(func.count()).select_from(Item))
+
+
+def test_validate_reports_every_problem_as_file_line_and_fails(cli, tmp_path):
+    path = write_bank(tmp_path, ITEM.format(id="a1").replace("key: B", "key: Z")
+                      + ITEM.format(id="a2").replace("status: live", "status: done"),
+                      blueprint=SMALL_BLUEPRINT)
+    result = cli("bank", "validate", str(tmp_path))
+    assert result.exit_code == 1
+    assert f"{path}:15: item a1: key 'Z' must be one of: A, B, C, D" in result.output
+    assert f"{path}:19: item a2: status 'done' must be one of" in result.output
+    assert "2 problem(s) found; nothing was loaded." in result.output
+
+
+def test_validate_passes_a_good_bank(cli, good_bank):
+    result = cli("bank", "validate", str(good_bank))
+    assert result.exit_code == 0
+    assert "9999-01/101: blueprint ok, 4 items (4 live)" in result.output
+
+
+def test_load_stores_every_item(cli, good_bank, session):
+    result = cli("bank", "load", str(good_bank))
+    assert result.exit_code == 0, result.output
+    assert "4 new item(s)" in result.output
+    assert item_count(session) == 4
+
+
+def test_a_bad_file_loads_nothing_at_all(cli, good_bank, session):
+    broken = good_bank / "9999-01" / "101" / "items" / "2.yaml"
+    broken.write_text("bank: 9999-01/101\nitems:\n" + ITEM.format(id="b1").replace("    key: B\n", ""))
+    result = cli("bank", "load", str(good_bank))
+    assert result.exit_code == 1
+    assert f"{broken}:3: item b1 has no 'key'" in result.output
+    assert item_count(session) == 0
+
+
+def test_loading_edited_text_makes_a_new_version_and_keeps_the_old(cli, good_bank, session):
+    cli("bank", "load", str(good_bank))
+    path = good_bank / "9999-01" / "101" / "items" / "1.1.yaml"
+    path.write_text(path.read_text().replace("Bravo a1", "Bravo a1 (clearer)"))
+    result = cli("bank", "load", str(good_bank))
+    assert "1 new version(s)" in result.output and "3 unchanged" in result.output
+    item = session.scalar(select(Item).where(Item.item_id == "a1"))
+    versions = session.scalars(select(ItemVersion).where(ItemVersion.item_pk == item.id)
+                               .order_by(ItemVersion.version)).all()
+    assert [v.version for v in versions] == [1, 2]
+    assert versions[0].options["B"] == "Bravo a1"
+    assert item.current_version_id == versions[1].id
+
+
+def test_paper_prints_the_same_json_for_the_same_seed(cli, good_bank):
+    cli("bank", "load", str(good_bank))
+    first = json.loads(cli("paper", "9999-01/101", "--seed", "11", "--json").output)
+    again = json.loads(cli("paper", "9999-01/101", "--seed", "11", "--json").output)
+    assert first == again
+    assert first["blueprint"] == "9999-01/101" and first["seed"] == 11
+    assert first["duration_minutes"] == 20
+    assert len(first["questions"]) == 2
+    assert set(first["questions"][0]) >= {"item_id", "outcome", "criterion", "option_order"}
+
+
+def test_paper_for_an_unknown_blueprint_says_which_exist(cli, good_bank):
+    cli("bank", "load", str(good_bank))
+    result = cli("paper", "1234-56/789", "--seed", "1")
+    assert result.exit_code == 1
+    assert "no blueprint '1234-56/789' (known: 9999-01/101)" in result.output
+
+
+def test_paper_from_a_thin_bank_says_what_is_short(cli, tmp_path):
+    write_bank(tmp_path, ITEM.format(id="a1"), blueprint=SMALL_BLUEPRINT)
+    cli("bank", "load", str(tmp_path))
+    result = cli("paper", "9999-01/101", "--seed", "1")
+    assert result.exit_code == 1
+    assert "outcome 1 needs 2 live items but the bank has 1 (short by 1)" in result.output

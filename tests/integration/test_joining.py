@@ -1,0 +1,114 @@
+"""A candidate signs in, finds the sitting, gives the keycode and starts: the paper is fixed then."""
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from quiz.audit import AuditEvent
+from quiz.delivery.models import Attempt, AttemptQuestion
+from tests.factories import KEYCODE
+
+
+def test_signing_in_with_a_wrong_password_is_refused(client, exam):
+    response = client.post("/login", data={"username": "alice", "password": "nope-nope"})
+    assert response.status_code == 401
+    assert b"do not match an account" in response.data
+
+
+def test_repeated_wrong_passwords_are_slowed_down(client, exam):
+    for _ in range(4):
+        client.post("/login", data={"username": "alice", "password": "wrong-wrong"})
+    response = client.post("/login", data={"username": "alice", "password": "correct-horse-9"})
+    assert response.status_code == 429
+    assert b"Try again in" in response.data
+
+
+def test_a_candidate_sees_the_sittings_they_are_booked_on(client, auth, exam):
+    auth.login("alice")
+    page = client.get("/tests")
+    assert page.status_code == 200
+    assert b"Morning sitting" in page.data
+    assert b"Enter keycode" in page.data
+
+
+def test_a_wrong_keycode_is_refused_and_recorded(client, auth, exam, session):
+    auth.login("alice")
+    response = client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": "WRONG1"})
+    assert response.status_code == 400
+    assert b"That keycode is not right" in response.data
+    assert "keycode_refused" in session.scalars(select(AuditEvent.action)).all()
+    assert session.scalar(select(Attempt)) is None
+
+
+def test_repeated_wrong_keycodes_are_slowed_down(client, auth, exam):
+    auth.login("alice")
+    for _ in range(4):
+        client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": "WRONG1"})
+    response = client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE})
+    assert response.status_code == 429
+    assert b"Too many wrong keycodes" in response.data
+
+
+def test_the_instructions_need_the_keycode_first(client, auth, exam):
+    auth.login("alice")
+    response = client.get(f"/sittings/{exam.sitting.id}/instructions")
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/sittings/{exam.sitting.id}/join")
+
+
+def test_the_right_keycode_shows_the_instructions_and_start_fixes_the_paper(client, auth, exam, session):
+    auth.login("alice")
+    joined = client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE.lower()})
+    assert joined.status_code == 302
+    instructions = client.get(f"/sittings/{exam.sitting.id}/instructions")
+    assert b"Number of questions: <strong>6</strong>" in instructions.data
+    assert b"Time allowed: <strong>45 minutes</strong>" in instructions.data
+    assert session.scalar(select(Attempt)) is None  # reading the instructions starts nothing
+
+    started = client.post(f"/sittings/{exam.sitting.id}/start")
+    attempt = session.scalar(select(Attempt))
+    assert started.headers["Location"].endswith(f"/attempts/{attempt.id}")
+    questions = session.scalars(select(AttemptQuestion).order_by(AttemptQuestion.position)).all()
+    assert len(questions) == 6
+    assert {q.outcome for q in questions} == {1, 2}
+    assert all(sorted(q.option_order) == ["A", "B", "C", "D"] for q in questions)
+    assert attempt.seed is not None and attempt.duration_seconds == 45 * 60
+
+
+def test_a_candidate_not_booked_on_a_sitting_cannot_join_it(client, auth, exam, session):
+    from tests import factories
+    factories.make_user(session, "carol", centre=exam.centre)
+    session.commit()
+    auth.login("carol")
+    assert client.get(f"/sittings/{exam.sitting.id}/join").status_code == 404
+
+
+def test_a_sitting_that_is_not_open_cannot_be_started(client, auth, exam, session):
+    exam.sitting.status = "scheduled"
+    session.commit()
+    auth.login("alice")
+    response = client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE})
+    assert response.status_code == 403
+    assert b"has not been opened yet" in response.data
+
+
+def test_a_sitting_outside_its_window_cannot_be_started(client, auth, exam, session, clock):
+    clock.set(exam.sitting.ends_at + timedelta(minutes=1))
+    auth.login("alice")
+    response = client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE})
+    assert response.status_code == 403
+    assert b"window has ended" in response.data
+
+
+def test_starting_twice_keeps_the_first_paper(client, auth, exam, session):
+    auth.login("alice")
+    client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE})
+    client.post(f"/sittings/{exam.sitting.id}/start")
+    client.post(f"/sittings/{exam.sitting.id}/start")
+    assert len(session.scalars(select(Attempt)).all()) == 1
+
+
+def test_extra_time_granted_to_the_candidate_applies_when_they_start(session, exam):
+    from tests import factories
+    exam.alice.extra_time_percent = 25
+    attempt = factories.start(session, exam.sitting, exam.alice)
+    assert attempt.extra_seconds == 11 * 60 + 15
