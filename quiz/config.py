@@ -19,7 +19,11 @@ class Config:
         # one process when several share a database (or run `quiz worker` instead).
         self.QUIZ_SCHEDULER = os.environ.get("QUIZ_SCHEDULER", "1") == "1"
         self.QUIZ_FINALISE_EVERY_SECONDS = float(os.environ.get("QUIZ_FINALISE_EVERY_SECONDS", "10"))
-        self.QUIZ_STATUS_POLL_SECONDS = int(os.environ.get("QUIZ_STATUS_POLL_SECONDS", "15"))
+        # How often a candidate's page checks in (pauses, extra time, closing reach it this fast).
+        self.QUIZ_STATUS_POLL_SECONDS = int(os.environ.get("QUIZ_STATUS_POLL_SECONDS", "10"))
+        self.QUIZ_BOARD_POLL_SECONDS = int(os.environ.get("QUIZ_BOARD_POLL_SECONDS", "5"))
+        # Times are stored in UTC and shown (and typed) in the centres' local time.
+        self.QUIZ_TIMEZONE = os.environ.get("QUIZ_TIMEZONE", "Europe/London")
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = os.environ.get("QUIZ_SECURE_COOKIES", "0") == "1"

@@ -10,11 +10,13 @@ from quiz.accounts.models import Centre, User
 from quiz.accounts.service import create_user
 from quiz.delivery.models import Booking, Sitting
 from quiz.delivery.service import new_keycode
+from quiz.invigilation.service import arrangements_text
 from quiz.itembank.bankfile import BankSet
 from quiz.itembank.service import get_blueprint, load_banks
 
 DEMO_BLUEPRINT = "2794-03/315"
 DEMO_SITTING_TITLE = "Demo sitting (open)"
+DEMO_SCHEDULED_TITLE = "Demo sitting for the invigilator to open"
 DEMO_PASSWORD = "demo-pass-2794"
 DEMO_ACCOUNTS = [
     # username, role, full name, candidate number, access arrangements
@@ -45,14 +47,17 @@ def prepare_demo(session: Session, banks: BankSet, now: datetime) -> list[str]:
                                candidate_number=number, now=now, **arrangements)
         users[username] = user
     sitting = _open_demo_sitting(session, centre, users["invigilator"], now)
+    scheduled = _scheduled_demo_sitting(session, centre, users["invigilator"], now)
     for username in ("candidate", "candidate2"):
         _book(session, sitting, users[username])
+        _book(session, scheduled, users[username])
     session.flush()
     lines = [f"Bank: {report.summary()}",
              f"Demo sitting: {sitting.title}, {DEMO_BLUEPRINT}, keycode {sitting.keycode}",
+             f"Also scheduled, for the invigilator to open and run: {scheduled.title}",
              "Sign in with (password for every demo account: " + DEMO_PASSWORD + "):"]
     for username, role, name, _, arrangements in DEMO_ACCOUNTS:
-        extra = f" (access arrangements: {arrangements})" if arrangements else ""
+        extra = f" (access arrangements: {arrangements_text(users[username])})" if arrangements else ""
         lines.append(f"  {role:<16} {username:<12} {name}{extra}")
     return lines
 
@@ -73,6 +78,22 @@ def _open_demo_sitting(session: Session, centre: Centre, invigilator: User, now:
         sitting.opened_at = now
         sitting.closed_at = None
         sitting.keycode = sitting.keycode or new_keycode(session)
+    return sitting
+
+
+def _scheduled_demo_sitting(session: Session, centre: Centre, invigilator: User,
+                            now: datetime) -> Sitting:
+    """Return a not-yet-opened demo sitting whose window covers today."""
+    sitting = session.scalar(select(Sitting).where(Sitting.title == DEMO_SCHEDULED_TITLE,
+                                                   Sitting.centre_id == centre.id,
+                                                   Sitting.status == "scheduled"))
+    if sitting is None:
+        sitting = Sitting(blueprint=get_blueprint(session, DEMO_BLUEPRINT), centre=centre,
+                          title=DEMO_SCHEDULED_TITLE, status="scheduled",
+                          results_policy="to_follow", created_by_id=invigilator.id)
+        session.add(sitting)
+    sitting.starts_at = now - timedelta(minutes=30)
+    sitting.ends_at = now + timedelta(days=7)
     return sitting
 
 

@@ -12,7 +12,7 @@ from quiz.web import db, now
 
 bp = Blueprint("accounts", __name__)
 
-HOME_BY_ROLE = {"candidate": "delivery.dashboard"}
+HOME_BY_ROLE = {"candidate": "delivery.dashboard", "invigilator": "invigilation.index"}
 
 
 @bp.route("/")

@@ -53,6 +53,7 @@ class Booking(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     sitting_id: Mapped[int] = mapped_column(ForeignKey("sitting.id"), index=True)
     candidate_id: Mapped[int] = mapped_column(ForeignKey("user_account.id"), index=True)
+    admitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)  # gave the right keycode
 
     sitting: Mapped[Sitting] = relationship()
     candidate: Mapped[User] = relationship()

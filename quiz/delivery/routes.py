@@ -9,6 +9,7 @@ from flask_login import current_user
 
 from quiz.delivery import present, service
 from quiz.delivery.forms import ConfirmSubmitForm, KeycodeForm
+from quiz.errors import BadRequest, Refused
 from quiz.web import db, error_response, now, role_required
 
 bp = Blueprint("delivery", __name__)
@@ -17,13 +18,6 @@ api = Blueprint("delivery_api", __name__, url_prefix="/api")
 
 def _grace() -> timedelta:
     return timedelta(seconds=current_app.config["QUIZ_ANSWER_GRACE_SECONDS"])
-
-
-@bp.app_errorhandler(service.DeliveryError)
-def delivery_error(err: service.DeliveryError):
-    """Turn a refused request into a clear message, and keep nothing it changed."""
-    db().rollback()
-    return error_response(err.status, str(err), err.code)
 
 
 def _attempt(attempt_id: int, lock: bool = False):
@@ -57,7 +51,7 @@ def join(sitting_id: int):
     if form.validate_on_submit():
         try:
             service.check_keycode(session, sitting, current_user, form.keycode.data, now())
-        except service.DeliveryError as refused:
+        except Refused as refused:
             session.commit()  # the wrong guess is counted even though the request fails
             form.keycode.errors.append(str(refused))
             status = refused.status
@@ -207,7 +201,7 @@ def result(attempt_id: int):
 def _json_body() -> dict:
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise service.BadAnswer("Send a JSON object, e.g. {\"position\": 1, \"choice\": 0, "
+        raise BadRequest("Send a JSON object, e.g. {\"position\": 1, \"choice\": 0, "
                                 "\"seq\": 1}.")
     return body
 
@@ -217,7 +211,7 @@ def _field_int(body: dict, name: str, required: bool = True):
     if value is None and not required:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
-        raise service.BadAnswer(f"{name} must be a whole number.")
+        raise BadRequest(f"{name} must be a whole number.")
     return value
 
 
@@ -245,7 +239,7 @@ def set_flag(attempt_id: int):
     position = _field_int(body, "position")
     flagged = body.get("flagged")
     if not isinstance(flagged, bool):
-        raise service.BadAnswer("flagged must be true or false.")
+        raise BadRequest("flagged must be true or false.")
     session = db()
     attempt = _attempt(attempt_id, lock=True)
     question = service.set_flag(session, attempt, position, flagged, now(), _grace())

@@ -12,6 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from quiz import audit
+from quiz.errors import (AttemptClosed, AttemptPaused, BadRequest, NotAllowed, NotFound,
+                         Refused, TimeUp, TooManyGuesses)
 from quiz.accounts.models import Throttle, User
 from quiz.accounts.throttle import GuessRecord
 from quiz.delivery.clock import percent_of
@@ -22,45 +24,6 @@ from quiz.itembank.service import live_candidates
 from quiz.scoring.scoring import Response, score
 
 MAX_SEQ = 2**53  # what a browser can count to exactly
-
-
-class DeliveryError(Exception):
-    """A request the rules refuse; the message is fit to show the person who made it."""
-
-    status = 409
-    code = "conflict"
-
-
-class NotAllowed(DeliveryError):
-    status = 403
-    code = "forbidden"
-
-
-class NotFound(DeliveryError):
-    status = 404
-    code = "not_found"
-
-
-class BadAnswer(DeliveryError):
-    status = 400
-    code = "bad_request"
-
-
-class TimeUp(DeliveryError):
-    code = "time_up"
-
-
-class AttemptPaused(DeliveryError):
-    code = "paused"
-
-
-class AttemptClosed(DeliveryError):
-    code = "attempt_closed"
-
-
-class TooManyGuesses(DeliveryError):
-    status = 429
-    code = "too_many_attempts"
 
 
 # --- joining and starting ---------------------------------------------------------------------
@@ -108,13 +71,16 @@ def check_keycode(session: Session, sitting: Sitting, candidate: User, keycode: 
     typed = "".join(keycode.split()).upper()
     if sitting.keycode and secrets.compare_digest(typed, sitting.keycode):
         throttle.failures, throttle.blocked_until = 0, None
+        booking = session.scalar(select(Booking).where(Booking.sitting_id == sitting.id,
+                                                       Booking.candidate_id == candidate.id))
+        booking.admitted_at = booking.admitted_at or now  # the invigilator's board: "waiting"
         return
     record = record.after_failure(now)
     throttle.failures = record.failures
     throttle.last_failure_at = record.last_failure_at
     throttle.blocked_until = record.blocked_until
     audit.record(session, now, "keycode_refused", candidate, sitting_id=sitting.id)
-    raise BadAnswer("That keycode is not right. Check the keycode the invigilator announced.")
+    raise BadRequest("That keycode is not right. Check the keycode the invigilator announced.")
 
 
 def _throttle(session: Session, kind: str, target: str) -> Throttle:
@@ -215,12 +181,12 @@ def save_answer(session: Session, attempt: Attempt, position: int, choice: int |
                 now: datetime, grace: timedelta) -> SaveResult:
     """Store an answer if it is the newest for its question; older or repeated saves change nothing."""
     if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < MAX_SEQ:
-        raise BadAnswer("seq must be a whole number counting up from 1.")
+        raise BadRequest("seq must be a whole number counting up from 1.")
     _check_open_for_answers(attempt, now, grace)
     question = question_at(session, attempt, position)
     if choice is not None and (isinstance(choice, bool) or not isinstance(choice, int)
                                or not 0 <= choice < len(question.option_order)):
-        raise BadAnswer(f"choice must be an option number from 0 to "
+        raise BadRequest(f"choice must be an option number from 0 to "
                         f"{len(question.option_order) - 1}, or null to clear the answer.")
     letter = None if choice is None else question.option_order[choice]
     attempt.last_seen_at = now

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
 from quiz.db import utcnow
+from quiz.errors import Refused
 
 
 def db() -> Session:
@@ -64,10 +65,13 @@ def register(app: Flask) -> None:
     from quiz.accounts.routes import bp as accounts_bp
     from quiz.delivery.routes import api as delivery_api
     from quiz.delivery.routes import bp as delivery_bp
+    from quiz.invigilation.routes import api as invigilation_api
+    from quiz.invigilation.routes import bp as invigilation_bp
+    from quiz.web import times
 
-    app.register_blueprint(accounts_bp)
-    app.register_blueprint(delivery_bp)
-    app.register_blueprint(delivery_api)
+    for blueprint in (accounts_bp, delivery_bp, delivery_api, invigilation_bp, invigilation_api):
+        app.register_blueprint(blueprint)
+    times.register(app)
 
     @login_manager.user_loader
     def load_user(user_id: str):
@@ -82,6 +86,11 @@ def register(app: Flask) -> None:
             return error_response(401, "Please sign in again.", "signed_out")
         from flask import redirect, url_for
         return redirect(url_for("accounts.login", next=request.full_path))
+
+    @app.errorhandler(Refused)
+    def refused(err: Refused):
+        db().rollback()  # keep nothing the refused request changed
+        return error_response(err.status, str(err), err.code)
 
     @app.errorhandler(CSRFError)
     def csrf_error(err):
@@ -100,7 +109,7 @@ def register(app: Flask) -> None:
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'")
-        if request.path.startswith(("/attempts", "/api/")):
+        if request.path.startswith(("/attempts", "/api/", "/invigilate")):
             # Exam content must not linger in shared browser caches.
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -1,0 +1,1 @@
+"""Running sittings: scheduling, booking, keycodes, the live board, pauses, extra time, voids."""

@@ -1,0 +1,263 @@
+"""The invigilator's pages: each view checks the form, calls one use case and redirects."""
+from __future__ import annotations
+
+from datetime import timedelta
+
+from flask import (Blueprint, current_app, flash, jsonify, redirect, render_template, request,
+                   url_for)
+from flask_login import current_user
+from sqlalchemy import select
+from wtforms import SelectChoice
+
+from quiz.errors import BadRequest
+from quiz.invigilation import service
+from quiz.invigilation.forms import (BookForm, ExtraTimeForm, ReasonForm, RosterForm,
+                                     ScheduleForm, VoidForm)
+from quiz.invigilation.roster import parse_roster
+from quiz.itembank.models import BlueprintRecord
+from quiz.web import db, error_response, now, role_required
+from quiz.web.times import from_local
+
+bp = Blueprint("invigilation", __name__, url_prefix="/invigilate")
+api = Blueprint("invigilation_api", __name__, url_prefix="/api/invigilate")
+INVIGILATORS = ("invigilator", "admin")
+
+
+def _grace() -> timedelta:
+    return timedelta(seconds=current_app.config["QUIZ_ANSWER_GRACE_SECONDS"])
+
+
+def _back(sitting_id: int):
+    return redirect(url_for("invigilation.sitting", sitting_id=sitting_id))
+
+
+@bp.route("/")
+@role_required(*INVIGILATORS)
+def index():
+    """List the centre's sittings."""
+    return render_template("invigilation/index.html",
+                           sittings=service.sittings_for(db(), current_user), now=now())
+
+
+@bp.route("/sittings/new", methods=["GET", "POST"])
+@role_required(*INVIGILATORS)
+def schedule():
+    """Schedule a sitting of a test for a date and time window."""
+    session = db()
+    form = ScheduleForm()
+    form.blueprint.choices = [SelectChoice(b.code, f"{b.code} {b.title}") for b in session.scalars(
+        select(BlueprintRecord).order_by(BlueprintRecord.code))]
+    if form.validate_on_submit():
+        try:
+            sitting = service.schedule_sitting(
+                session, current_user, blueprint_code=form.blueprint.data, title=form.title.data,
+                starts_at=from_local(form.day.data, form.starts.data),
+                ends_at=from_local(form.day.data, form.ends.data),
+                results_policy=form.results_policy.data, now=now())
+        except BadRequest as refused:
+            form.form_errors.append(str(refused))
+        else:
+            session.commit()
+            flash(f"Scheduled {sitting.title}. Now book candidates onto it.")
+            return _back(sitting.id)
+    status = 400 if request.method == "POST" else 200
+    return render_template("invigilation/schedule.html", form=form), status
+
+
+@bp.route("/sittings/<int:sitting_id>")
+@role_required(*INVIGILATORS)
+def sitting(sitting_id: int):
+    """Show the sitting: keycode, controls, live board and bookings."""
+    session = db()
+    found = service.sitting_for(session, sitting_id, current_user)
+    rows = service.board(session, found, now())
+    booked = {row.candidate_id for row in rows}
+    available = [c for c in service.centre_candidates(session, found.centre_id) if c.id not in booked]
+    return render_template("invigilation/sitting.html", sitting=found, rows=rows,
+                           available=available, now=now(), reason_form=ReasonForm(),
+                           book_form=BookForm(), roster_form=RosterForm())
+
+
+def _sitting_action(sitting_id: int, action, message: str):
+    """Run an action on a sitting from a posted reason form, commit, and go back to it."""
+    session = db()
+    form = ReasonForm()
+    if not form.validate_on_submit():
+        raise BadRequest("The form was incomplete or expired. Reload the page and try again.")
+    found = service.sitting_for(session, sitting_id, current_user, lock=True)
+    result = action(session, found, form.reason.data or "")
+    session.commit()
+    flash(message.format(result=result))
+    return _back(sitting_id)
+
+
+@bp.route("/sittings/<int:sitting_id>/open", methods=["POST"])
+@role_required(*INVIGILATORS)
+def open_sitting(sitting_id: int):
+    """Open the sitting and issue its keycode."""
+    return _sitting_action(sitting_id, lambda s, sitting, _reason: service.open_sitting(
+        s, sitting, current_user, now()).keycode, "The sitting is open. Keycode: {result}.")
+
+
+@bp.route("/sittings/<int:sitting_id>/close", methods=["POST"])
+@role_required(*INVIGILATORS)
+def close_sitting(sitting_id: int):
+    """Close the sitting, submitting every attempt still in progress."""
+    return _sitting_action(sitting_id, lambda s, sitting, _reason: len(service.close_sitting(
+        s, sitting, current_user, now(), _grace())),
+        "The sitting is closed. {result} attempt(s) in progress were submitted.")
+
+
+@bp.route("/sittings/<int:sitting_id>/pause-all", methods=["POST"])
+@role_required(*INVIGILATORS)
+def pause_all(sitting_id: int):
+    """Pause every candidate in the room."""
+    return _sitting_action(sitting_id, lambda s, sitting, reason: service.pause_all(
+        s, sitting, current_user, now(), reason, _grace()), "Paused {result} candidate(s).")
+
+
+@bp.route("/sittings/<int:sitting_id>/resume-all", methods=["POST"])
+@role_required(*INVIGILATORS)
+def resume_all(sitting_id: int):
+    """Resume every paused candidate in the room."""
+    return _sitting_action(sitting_id, lambda s, sitting, reason: service.resume_all(
+        s, sitting, current_user, now(), reason), "Resumed {result} candidate(s).")
+
+
+@bp.route("/sittings/<int:sitting_id>/bookings", methods=["POST"])
+@role_required(*INVIGILATORS)
+def book(sitting_id: int):
+    """Book the ticked candidates onto the sitting."""
+    session = db()
+    if not BookForm().validate_on_submit():
+        raise BadRequest("The form was incomplete or expired. Reload the page and try again.")
+    ids = request.form.getlist("candidate_id")
+    if not ids or not all(value.isdigit() for value in ids):
+        raise BadRequest("Tick at least one candidate to book.")
+    found = service.sitting_for(session, sitting_id, current_user)
+    count = service.book(session, found, [int(v) for v in ids], current_user, now())
+    session.commit()
+    flash(f"Booked {count} candidate(s).")
+    return _back(sitting_id)
+
+
+@bp.route("/sittings/<int:sitting_id>/roster", methods=["POST"])
+@role_required(*INVIGILATORS)
+def upload_roster(sitting_id: int):
+    """Book candidates from a CSV: every row is checked, and any problem books nobody."""
+    session = db()
+    found = service.sitting_for(session, sitting_id, current_user)
+    form = RosterForm()
+    problems: list[str] = []
+    result = None
+    if form.validate_on_submit():
+        raw = form.roster.data.read(2_000_001)
+        try:
+            text = raw.decode("utf-8") if len(raw) <= 2_000_000 else None
+        except UnicodeDecodeError:
+            text = None
+        if text is None:
+            problems = ["The file must be a UTF-8 CSV file of at most 2 MB."]
+        else:
+            rows, problems = parse_roster(text)
+            if not problems:
+                try:
+                    result = service.import_roster(session, found, rows, current_user, now())
+                except BadRequest as refused:
+                    session.rollback()
+                    problems = [str(refused)]
+    else:
+        problems = [error for errors in form.errors.values() for error in errors]
+    if problems:
+        return render_template("invigilation/roster_result.html", sitting=found,
+                               problems=problems, result=None), 400
+    session.commit()
+    return render_template("invigilation/roster_result.html", sitting=found, problems=[],
+                           result=result)
+
+
+@bp.route("/attempts/<int:attempt_id>", methods=["GET"])
+@role_required(*INVIGILATORS)
+def attempt(attempt_id: int):
+    """Show one candidate's attempt with the forms for extra time and voiding."""
+    session = db()
+    found = service.attempt_for(session, attempt_id, current_user, now(), _grace())
+    session.commit()
+    return render_template("invigilation/attempt.html", attempt=found, now=now(),
+                           extra_form=ExtraTimeForm(), void_form=VoidForm(),
+                           reason_form=ReasonForm(),
+                           arrangements=service.arrangements_text(found.candidate))
+
+
+def _attempt_action(attempt_id: int, form, action, message: str):
+    """Run an action on one attempt, commit, and go back to its sitting."""
+    session = db()
+    found = service.attempt_for(session, attempt_id, current_user, now(), _grace())
+    if not form.validate_on_submit():
+        session.commit()  # an expiry noticed on the way is still recorded
+        errors = "; ".join(e for errs in form.errors.values() for e in errs)
+        return error_response(400, f"Nothing was changed: {errors or 'the form was incomplete'}.")
+    action(session, found, form)
+    session.commit()
+    flash(message.format(name=found.candidate.full_name))
+    return _back(found.sitting_id)
+
+
+@bp.route("/attempts/<int:attempt_id>/pause", methods=["POST"])
+@role_required(*INVIGILATORS)
+def pause(attempt_id: int):
+    """Pause one candidate."""
+    return _attempt_action(attempt_id, ReasonForm(), lambda s, a, f: service.pause(
+        s, a, current_user, now(), f.reason.data or ""), "Paused {name}.")
+
+
+@bp.route("/attempts/<int:attempt_id>/resume", methods=["POST"])
+@role_required(*INVIGILATORS)
+def resume(attempt_id: int):
+    """Resume one candidate."""
+    return _attempt_action(attempt_id, ReasonForm(), lambda s, a, f: service.resume(
+        s, a, current_user, now(), f.reason.data or ""), "Resumed {name}.")
+
+
+@bp.route("/attempts/<int:attempt_id>/extra-time", methods=["POST"])
+@role_required(*INVIGILATORS)
+def extra_time(attempt_id: int):
+    """Give one candidate extra time."""
+    def grant(session, found, form):
+        amount = form.amount.data
+        service.grant_extra_time(
+            session, found, current_user, now(), reason=form.reason.data,
+            minutes=amount if form.unit.data == "minutes" else None,
+            percent=amount if form.unit.data == "percent" else None)
+    return _attempt_action(attempt_id, ExtraTimeForm(), grant, "Extra time given to {name}.")
+
+
+@bp.route("/attempts/<int:attempt_id>/void", methods=["POST"])
+@role_required(*INVIGILATORS)
+def void(attempt_id: int):
+    """Void one candidate's attempt."""
+    return _attempt_action(attempt_id, VoidForm(), lambda s, a, f: service.void(
+        s, a, current_user, now(), f.category.data, f.note.data or ""), "Voided {name}'s attempt.")
+
+
+@bp.route("/sittings/<int:sitting_id>/trail")
+@role_required(*INVIGILATORS)
+def trail(sitting_id: int):
+    """Show the sitting's audit trail."""
+    session = db()
+    found = service.sitting_for(session, sitting_id, current_user)
+    return render_template("invigilation/trail.html", sitting=found,
+                           events=service.trail(session, found))
+
+
+@api.route("/sittings/<int:sitting_id>/board")
+@role_required(*INVIGILATORS)
+def board(sitting_id: int):
+    """Return the live board as JSON for the page to refresh itself."""
+    session = db()
+    found = service.sitting_for(session, sitting_id, current_user)
+    moment = now()
+    rows = service.board(session, found, moment)
+    return jsonify({"sitting": {"id": found.id, "status": found.status, "keycode": found.keycode},
+                    "server_time": moment.isoformat(),
+                    "rows": [row.to_dict(moment) for row in rows]})
