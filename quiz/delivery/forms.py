@@ -11,7 +11,3 @@ class KeycodeForm(FlaskForm):
                                                  Length(max=20)],
                           render_kw={"autocomplete": "off", "autocapitalize": "characters",
                                      "spellcheck": "false"})
-
-
-class ConfirmSubmitForm(FlaskForm):
-    """A button-only form: its CSRF token is the whole point."""

@@ -8,7 +8,8 @@ from flask import (Blueprint, current_app, flash, jsonify, redirect, render_temp
 from flask_login import current_user
 
 from quiz.delivery import present, service
-from quiz.delivery.forms import ConfirmSubmitForm, KeycodeForm
+from quiz.delivery.forms import KeycodeForm
+from quiz.web.forms import ButtonForm
 from quiz.errors import BadRequest, Refused
 from quiz.web import db, error_response, now, role_required
 
@@ -74,7 +75,7 @@ def instructions(sitting_id: int):
         return redirect(url_for("delivery.join", sitting_id=sitting.id))
     blueprint = sitting.blueprint.to_domain()
     return render_template("delivery/instructions.html", sitting=sitting, blueprint=blueprint,
-                           form=ConfirmSubmitForm())
+                           form=ButtonForm())
 
 
 @bp.route("/sittings/<int:sitting_id>/start", methods=["POST"])
@@ -85,7 +86,7 @@ def start(sitting_id: int):
     sitting = service.sitting_for_candidate(session, sitting_id, current_user)
     if sitting.id not in cookie.get("admitted", []):
         return redirect(url_for("delivery.join", sitting_id=sitting.id))
-    if not ConfirmSubmitForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         return error_response(400, "The start form was incomplete or expired. Go back and try again.")
     attempt = service.start_attempt(session, sitting, current_user, now())
     session.commit()
@@ -160,7 +161,7 @@ def review(attempt_id: int):
         return redirect(url_for("delivery.result", attempt_id=attempt.id))
     return render_template("delivery/review.html", attempt=attempt,
                            nav=present.navigator(attempt), timing=present.timing(attempt, now()),
-                           state=present.attempt_state(attempt), form=ConfirmSubmitForm())
+                           state=present.attempt_state(attempt), form=ButtonForm())
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["GET", "POST"])
@@ -170,7 +171,7 @@ def submit(attempt_id: int):
     attempt = _attempt(attempt_id, lock=request.method == "POST")
     if attempt.status != "in_progress":
         return redirect(url_for("delivery.result", attempt_id=attempt.id))
-    form = ConfirmSubmitForm()
+    form = ButtonForm()
     if form.validate_on_submit():
         service.submit(db(), attempt, now(), "candidate", actor=current_user)
         db().commit()

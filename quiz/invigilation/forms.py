@@ -35,7 +35,7 @@ class ExtraTimeForm(FlaskForm):
                                                 NumberRange(min=1, max=MAX_EXTRA_MINUTES)])
     unit = RadioField("Unit", default="minutes", choices=[SelectChoice("minutes", "minutes"),
                                                           SelectChoice("percent", "% of the test's time")])
-    reason = StringField("Reason", validators=[DataRequired(message="Give a reason."),
+    reason = StringField("Reason for the extra time", validators=[DataRequired(message="Give a reason."),
                                                Length(max=500)],
                          description="For example: fire alarm, or an access arrangement")
 
@@ -43,14 +43,10 @@ class ExtraTimeForm(FlaskForm):
 class VoidForm(FlaskForm):
     """Void an attempt."""
 
-    category = SelectField("Reason", choices=[SelectChoice(r, r.capitalize()) for r in VOID_REASONS],
+    category = SelectField("Reason for voiding", choices=[SelectChoice(r, r.capitalize()) for r in VOID_REASONS],
                            validators=[DataRequired()])
     note = TextAreaField("What happened", validators=[Optional(), Length(max=2000)],
                          description="Required for malpractice and other.")
-
-
-class BookForm(FlaskForm):
-    """A button-only form; the candidate ids come as a list of checkboxes."""
 
 
 class RosterForm(FlaskForm):

@@ -11,11 +11,11 @@ from wtforms import SelectChoice
 
 from quiz.errors import BadRequest
 from quiz.invigilation import service
-from quiz.invigilation.forms import (BookForm, ExtraTimeForm, ReasonForm, RosterForm,
-                                     ScheduleForm, VoidForm)
+from quiz.invigilation.forms import ExtraTimeForm, ReasonForm, RosterForm, ScheduleForm, VoidForm
 from quiz.invigilation.roster import parse_roster
 from quiz.itembank.models import BlueprintRecord
 from quiz.web import db, error_response, now, role_required
+from quiz.web.forms import ButtonForm
 from quiz.web.times import from_local
 
 bp = Blueprint("invigilation", __name__, url_prefix="/invigilate")
@@ -75,7 +75,7 @@ def sitting(sitting_id: int):
     available = [c for c in service.centre_candidates(session, found.centre_id) if c.id not in booked]
     return render_template("invigilation/sitting.html", sitting=found, rows=rows,
                            available=available, now=now(), reason_form=ReasonForm(),
-                           book_form=BookForm(), roster_form=RosterForm())
+                           book_form=ButtonForm(), roster_form=RosterForm())
 
 
 def _sitting_action(sitting_id: int, action, message: str):
@@ -129,7 +129,7 @@ def resume_all(sitting_id: int):
 def book(sitting_id: int):
     """Book the ticked candidates onto the sitting."""
     session = db()
-    if not BookForm().validate_on_submit():
+    if not ButtonForm().validate_on_submit():
         raise BadRequest("The form was incomplete or expired. Reload the page and try again.")
     ids = request.form.getlist("candidate_id")
     if not ids or not all(value.isdigit() for value in ids):

@@ -117,9 +117,9 @@
   function markNavigator(answered) {
     if (!navLink) { return; }
     navLink.classList.toggle("answered", answered);
-    var state = navLink.querySelector(".nav-state");
     var flagged = navLink.classList.contains("flagged");
-    state.textContent = ", " + (answered ? "answered" : "not answered") + (flagged ? ", flagged for review" : "");
+    navLink.setAttribute("aria-label", "Question " + navLink.dataset.position + ", " +
+      (answered ? "answered" : "not answered") + (flagged ? ", flagged for review" : ""));
   }
   var pending = null;  // the newest unacknowledged save; older ones no longer matter
   var retryDelay = 1000;

@@ -2,6 +2,16 @@
 // every few seconds, changing only the text of cells so keyboard focus is never lost.
 (function () {
   "use strict";
+  // Filter the list of candidates to book as the invigilator types.
+  var filter = document.getElementById("candidate-filter");
+  if (filter) {
+    filter.addEventListener("input", function () {
+      var words = filter.value.trim().toLowerCase();
+      document.querySelectorAll("#candidate-list > div").forEach(function (row) {
+        row.hidden = words !== "" && row.textContent.toLowerCase().indexOf(words) === -1;
+      });
+    });
+  }
   var table = document.getElementById("board");
   if (!table) { return; }
   var WORDS = {not_started: "Not started", waiting: "Waiting to start", in_progress: "In progress",

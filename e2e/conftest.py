@@ -1,0 +1,123 @@
+"""Browser tests: the real app served on 127.0.0.1, driven in a real Chromium by Playwright."""
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+import shutil
+import socket
+import threading
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+from playwright.sync_api import sync_playwright
+from werkzeug.serving import make_server
+
+from quiz import create_app
+from quiz.db import make_engine, make_session_factory, utcnow
+from quiz.itembank.bankfile import read_banks
+from quiz.itembank.service import load_banks
+from quiz.migrate import upgrade
+from tests.conftest import _empty_all_tables
+from tests import factories
+
+REPO = Path(__file__).resolve().parents[1]
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+pytestmark = pytest.mark.e2e
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(tmp_path_factory):
+    """Serve the app (with its scheduler finalising every second) on a free local port."""
+    url = "sqlite:///" + str(tmp_path_factory.mktemp("e2e") / "quiz.sqlite3")
+    engine = make_engine(url)
+    upgrade(engine)
+    engine.dispose()
+    app = create_app({"QUIZ_DATABASE_URL": url, "SECRET_KEY": "e2e", "QUIZ_SCHEDULER": True,
+                      "QUIZ_FINALISE_EVERY_SECONDS": 1, "QUIZ_STATUS_POLL_SECONDS": 2,
+                      "QUIZ_ANSWER_GRACE_SECONDS": 1})
+    port = _free_port()
+    httpd = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield SimpleNamespace(app=app, url=f"http://127.0.0.1:{port}", db_url=url)
+    httpd.shutdown()
+    app.extensions["quiz.scheduler"].shutdown(wait=False)
+    app.extensions["quiz.engine"].dispose()
+
+
+@pytest.fixture
+def db(server):
+    """Yield an autocommit session on the server's database; empty every table afterwards."""
+    engine = make_engine(server.db_url, autocommit=True)
+    session = make_session_factory(engine)()
+    yield session
+    session.close()
+    _empty_all_tables(engine)
+    engine.dispose()
+
+
+@pytest.fixture
+def world(db):
+    """The real 2794-03/315 bank, a centre, two candidates and an open sitting."""
+    banks = read_banks(REPO / "item_banks")
+    assert banks.ok, banks.problems
+    load_banks(db, banks, utcnow())
+    centre = factories.make_centre(db)
+    alice = factories.make_user(db, "alice", centre=centre, candidate_number="2001")
+    bob = factories.make_user(db, "bob", centre=centre, candidate_number="2002")
+    now = utcnow()
+    sitting = factories.make_sitting(db, "2794-03/315", centre, [alice, bob],
+                                     starts_at=now.replace(hour=0, minute=0),
+                                     ends_at=now + timedelta(hours=8))
+    db.commit()
+    return SimpleNamespace(centre=centre, alice=alice, bob=bob, sitting=sitting)
+
+
+def _executable() -> str | None:
+    if os.path.exists("/usr/bin/chromium"):
+        return "/usr/bin/chromium"
+    return None  # fall back to Playwright's own Chromium on a developer's laptop
+
+
+@pytest.fixture(scope="session")
+def browser():
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=_executable(), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def new_context(browser, server):
+    """Open browser contexts (separate cookie jars) and close them all afterwards."""
+    contexts = []
+
+    def make():
+        context = browser.new_context(base_url=server.url)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        return context
+
+    yield make
+    for context in contexts:
+        try:
+            context.close()
+        except Exception:
+            pass
+
+
+def sign_in(page, username: str, password: str = factories.PASSWORD) -> None:
+    """Sign in through the form, as a person would."""
+    page.goto("/login")
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    page.get_by_role("button", name="Sign in").click()
