@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast clean
+.PHONY: run test test-fast bench clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -36,6 +36,10 @@ test: $(VENV)/.test-installed
 ## test-fast: unit and integration tests only, SQLite only
 test-fast: $(VENV)/.test-installed
 	$(PY) -m pytest tests -k "not postgresql" $(PYTEST_ARGS)
+
+## bench: timing benchmarks (ratios and medians; figures recorded in bench/RESULTS.md)
+bench: $(VENV)/.test-installed
+	$(PY) bench/bench_analysis.py --seed 1
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
