@@ -85,6 +85,25 @@ def bank_validate(path: str):
         click.echo(f"{code}: blueprint ok, {len(items)} items ({live} live)")
 
 
+@bank.command("lint")
+@click.argument("path", default=DEFAULT_BANKS)
+def bank_lint(path: str):
+    """Judge the quality of valid banks; exit non-zero if any error is found."""
+    from quiz.itembank.lint import ERROR, lint_bank
+    banks = _read_or_fail(path)
+    errors = 0
+    for code, items in banks.items.items():
+        findings = lint_bank(banks.blueprints[code], items)
+        for finding in findings:
+            click.echo(str(finding), err=finding.severity == ERROR)
+        bank_errors = sum(1 for f in findings if f.severity == ERROR)
+        errors += bank_errors
+        click.echo(f"{code}: {len(items)} items, {bank_errors} error(s), "
+                   f"{len(findings) - bank_errors} warning(s)")
+    if errors:
+        sys.exit(1)
+
+
 @bank.command("load")
 @click.argument("path", default=DEFAULT_BANKS)
 def bank_load(path: str):
@@ -95,6 +114,39 @@ def bank_load(path: str):
     with app_session() as session:
         report = load_banks(session, banks, utcnow())
     click.echo(f"loaded: {report.summary()}")
+
+
+@bank.command("show")
+@click.argument("blueprint")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON (the only format for now).")
+def bank_show(blueprint: str, as_json: bool):
+    """Print every item of a bank from the database: id, version, status, tags, content, key."""
+    from quiz.itembank.service import UnknownBlueprint, bank_listing
+    with app_session(commit=False) as session:
+        try:
+            listing = bank_listing(session, blueprint)
+        except UnknownBlueprint as err:
+            raise click.ClickException(str(err))
+    click.echo(json.dumps(listing, indent=2, ensure_ascii=False))
+
+
+@bank.command("coverage")
+@click.argument("blueprint")
+@click.option("--json", "as_json", is_flag=True, help="Print the coverage as JSON.")
+def bank_coverage(blueprint: str, as_json: bool):
+    """Print live items per outcome and criterion against what a paper draws."""
+    from quiz.itembank.coverage import coverage, render
+    from quiz.itembank.service import UnknownBlueprint, get_blueprint, stored_items
+    with app_session(commit=False) as session:
+        try:
+            record = get_blueprint(session, blueprint)
+        except UnknownBlueprint as err:
+            raise click.ClickException(str(err))
+        report = coverage(record.to_domain(), stored_items(session, record.code))
+    if as_json:
+        click.echo(json.dumps(report.to_dict(), indent=2))
+    else:
+        click.echo("\n".join(render(report)))
 
 
 # --- papers -------------------------------------------------------------------------------------
@@ -180,7 +232,99 @@ def user_create(username, role, full_name, centre_code, candidate_number, passwo
     click.echo(f"created {role} {username}")
 
 
+# --- results ------------------------------------------------------------------------------------
+
+@main.command()
+@click.argument("sitting_id", type=int)
+@click.option("--candidates", "count", type=int, default=300, show_default=True)
+@click.option("--seed", type=int, default=1, show_default=True)
+def simulate(sitting_id: int, count: int, seed: int):
+    """Run simulated candidates of varied ability through an open sitting (start, answer, submit)."""
+    from quiz.delivery.models import Sitting
+    from quiz.simulate import simulate as run
+    if count < 1:
+        raise click.ClickException("--candidates must be at least 1")
+    with app_session() as session:
+        sitting = session.get(Sitting, sitting_id)
+        if sitting is None:
+            raise click.ClickException(f"no sitting {sitting_id}")
+        try:
+            ids = run(session, sitting, count, seed)
+        except ValueError as err:
+            raise click.ClickException(str(err))
+    click.echo(f"simulated {len(ids)} candidates in sitting {sitting_id}")
+
+
+@main.group()
+def results():
+    """Export results."""
+
+
+@results.command("export")
+@click.argument("sitting_id", type=int)
+@click.option("--format", "kind", type=click.Choice(["csv", "xlsx", "responses"]), default="csv",
+              show_default=True)
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+def results_export(sitting_id: int, kind: str, output: str):
+    """Write a sitting's results (csv, xlsx) or its responses (one row per question) to a file."""
+    from quiz.db import utcnow
+    from quiz.errors import NotFound
+    from quiz.results import exports, service
+    with app_session() as session:
+        try:
+            sitting = service.get_sitting(session, sitting_id)
+        except NotFound as err:
+            raise click.ClickException(str(err))
+        download = exports.build(kind, f"sitting-{sitting_id}", sitting.blueprint.to_domain(),
+                                 service.sitting_results(session, sitting),
+                                 service.responses(session, sitting_id=sitting_id))
+        mode = "w" if download.mimetype.startswith("text/") else "wb"
+        with open(output, mode, **({"newline": "", "encoding": "utf-8"} if mode == "w" else {})) as out:
+            for chunk in download.body:
+                out.write(chunk)
+        service.record_download(session, None, utcnow(), kind, sitting_id=sitting_id,
+                                via="command line", file=output)
+    click.echo(f"wrote {output}")
+
+
 # --- running --------------------------------------------------------------------------------------
+
+@main.command()
+@click.argument("blueprint")
+@click.option("--json", "as_json", is_flag=True, help="Print the analysis as JSON.")
+@click.option("--send-flags", is_flag=True,
+              help="Also mark flagged items as needing review, for the item writers.")
+def analyse(blueprint: str, as_json: bool, send_flags: bool):
+    """Analyse every submitted attempt at a test: item statistics, reliability and flags."""
+    from quiz.db import utcnow
+    from quiz.itembank.service import UnknownBlueprint, get_blueprint
+    from quiz.results.item_analysis import analyse_test, send_flags_to_writers
+    with app_session(commit=send_flags) as session:
+        try:
+            record = get_blueprint(session, blueprint)
+        except UnknownBlueprint as err:
+            raise click.ClickException(str(err))
+        result, labels = analyse_test(session, record)
+        changed = send_flags_to_writers(session, result, labels, utcnow()) if send_flags else None
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        t = result.test
+        click.echo(f"{record.code}: {t.n} attempts, mean {_fig(t.mean)} / {t.max_score}, "
+                   f"sd {_fig(t.sd)}, KR-20 {_fig(t.kr20)}, SEM {_fig(t.sem)}")
+        for stats in result.items:
+            figures = (f"facility {_fig(stats.facility)}  r {_fig(stats.point_biserial)}  "
+                       f"D {_fig(stats.discrimination)}") if stats.enough_data else "not enough data"
+            click.echo(f"  {stats.item_id:<18} n {stats.n:>6}  {figures}")
+            for flag in stats.flags:
+                click.echo(f"      {flag.code}: {flag.reason}")
+    if changed is not None:
+        click.echo(f"{changed} item(s) changed their review flag.", err=as_json)
+
+
+def _fig(value) -> str:
+    return "-" if value is None else f"{value:.2f}"
+
 
 @main.command()
 @click.option("--host", default="127.0.0.1")

@@ -120,3 +120,44 @@ def test_paper_from_a_thin_bank_says_what_is_short(cli, tmp_path):
     result = cli("paper", "9999-01/101", "--seed", "1")
     assert result.exit_code == 1
     assert "outcome 1 needs 2 live items but the bank has 1 (short by 1)" in result.output
+
+
+def test_lint_passes_a_sound_bank(cli, good_bank):
+    result = cli("bank", "lint", str(good_bank))
+    assert result.exit_code == 0, result.output
+    assert "9999-01/101: 4 items, 0 error(s), 4 warning(s)" in result.output
+    assert "rationale does not mention its criterion (AC1.1)" in result.output
+
+
+def test_lint_fails_and_says_where_when_an_item_repeats_an_option(cli, good_bank):
+    path = good_bank / "9999-01" / "101" / "items" / "1.1.yaml"
+    path.write_text(path.read_text().replace("Charlie a2", "Alpha a2"))
+    result = cli("bank", "lint", str(good_bank))
+    assert result.exit_code == 1
+    assert f"{path}:" in result.output and "[repeated-option]" in result.output
+    assert "1 error(s)" in result.output
+
+
+def test_lint_of_an_invalid_bank_reports_the_file_problems_instead(cli, tmp_path):
+    write_bank(tmp_path, ITEM.format(id="a1").replace("key: B", "key: Z"), blueprint=SMALL_BLUEPRINT)
+    result = cli("bank", "lint", str(tmp_path))
+    assert result.exit_code == 1 and "key 'Z' must be one of" in result.output
+
+
+def test_bank_show_prints_every_item_with_its_key_and_options_in_stored_order(cli, good_bank):
+    cli("bank", "load", str(good_bank))
+    listing = json.loads(cli("bank", "show", "9999-01/101", "--json").output)
+    assert [item["id"] for item in listing["items"]] == ["a1", "a2", "a3", "a4"]
+    first = listing["items"][0]
+    assert (first["version"], first["status"], first["outcome"], first["criterion"]) == (1, "live", 1, "1.1")
+    assert [o["letter"] for o in first["options"]] == ["A", "B", "C", "D"]
+    assert first["key"] == "B" and first["difficulty"] == "easy" and first["enemies"] == []
+    assert first["stem"] == "Which option is right for question a1?"
+
+
+def test_bank_coverage_counts_live_items_against_what_a_paper_draws(cli, good_bank):
+    cli("bank", "load", str(good_bank))
+    report = json.loads(cli("bank", "coverage", "9999-01/101", "--json").output)
+    assert report["disjoint_papers"] == 2  # 4 live items, 2 per paper
+    text = cli("bank", "coverage", "9999-01/101").output
+    assert "Papers that could be assembled with no item in common: 2" in text
