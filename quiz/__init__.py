@@ -10,7 +10,7 @@ from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 
 from quiz.config import Config
-from quiz.db import make_engine, make_session_factory
+from quiz.db import make_engine, make_session_factory, read_only
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
@@ -29,6 +29,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     engine = make_engine(app.config["QUIZ_DATABASE_URL"])
     app.extensions["quiz.engine"] = engine
     app.extensions["quiz.sessions"] = make_session_factory(engine)
+    app.extensions["quiz.read_sessions"] = make_session_factory(read_only(engine))
 
     csrf.init_app(app)
     login_manager.init_app(app)
@@ -40,9 +41,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     @app.teardown_appcontext
     def close_session(_exc):
-        session = g.pop("db_session", None)
-        if session is not None:
-            session.close()
+        for name in ("db_session", "read_session"):
+            session = g.pop(name, None)
+            if session is not None:
+                session.close()
 
     if app.config.get("QUIZ_SCHEDULER") and not app.config.get("TESTING"):
         from quiz.delivery.jobs import start_scheduler

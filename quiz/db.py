@@ -57,10 +57,25 @@ def make_engine(url: str, autocommit: bool = False) -> Engine:
         if not autocommit:
             # pysqlite starts transactions lazily, so two requests that read and then write can
             # deadlock on the upgrade to a write lock; taking the lock at BEGIN avoids that.
-            event.listen(engine, "begin", lambda conn: conn.exec_driver_sql("BEGIN IMMEDIATE"))
+            # Read-only work (long exports, analysis) begins deferred instead: under WAL it reads
+            # a snapshot and never holds up a candidate's answer being saved.
+            event.listen(engine, "begin", _sqlite_begin)
         return engine
     engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
     return engine.execution_options(isolation_level="AUTOCOMMIT") if autocommit else engine
+
+
+READ_ONLY = "quiz_read_only"
+
+
+def read_only(engine: Engine) -> Engine:
+    """Return the engine for work that only reads: on SQLite it takes no write lock."""
+    return engine.execution_options(**{READ_ONLY: True})
+
+
+def _sqlite_begin(conn) -> None:
+    read = conn.get_execution_options().get(READ_ONLY)
+    conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from quiz.db import Base, UTCDateTime
 
 ROLES = ("candidate", "invigilator", "item_writer", "results_officer", "admin")
+UNUSABLE_PASSWORD = "!"  # no hash scheme starts with "!", so no password ever matches
 ROLE_TITLES = {
     "candidate": "Candidate",
     "invigilator": "Invigilator",
@@ -59,6 +60,8 @@ class User(UserMixin, Base):
 
     def check_password(self, password: str) -> bool:
         """Return whether the password matches the stored hash."""
+        if self.password_hash == UNUSABLE_PASSWORD:
+            return False
         return check_password_hash(self.password_hash, password)
 
     @property

@@ -12,7 +12,8 @@ from quiz.web import db, now
 
 bp = Blueprint("accounts", __name__)
 
-HOME_BY_ROLE = {"candidate": "delivery.dashboard", "invigilator": "invigilation.index"}
+HOME_BY_ROLE = {"candidate": "delivery.dashboard", "invigilator": "invigilation.index",
+                "results_officer": "results.index", "item_writer": "bank.index"}
 
 
 @bp.route("/")

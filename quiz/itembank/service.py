@@ -5,8 +5,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 
+from quiz.errors import NotFound
 from quiz.itembank.bankfile import BankSet
 from quiz.itembank.domain import BankItem, Blueprint, Candidate
 from quiz.itembank.models import BlueprintRecord, Item, ItemVersion
@@ -94,6 +95,7 @@ def _upsert_item(session, item: Item | None, bank_item: BankItem, now, actor, re
         session.add(version)
         session.flush()
         item.current_version = version
+        item.needs_review = None  # the statistics judged the old wording; the new one starts afresh
 
 
 def get_blueprint(session: Session, code: str) -> BlueprintRecord:
@@ -116,3 +118,39 @@ def live_candidates(session: Session, bank: str) -> list[Candidate]:
                       criterion=criterion, options=tuple(options),
                       enemies=frozenset(enemies or ()))
             for item_id, outcome, criterion, version_id, options, enemies in rows]
+
+
+def blueprints(session: Session) -> list[BlueprintRecord]:
+    """Return every stored blueprint, by code."""
+    return session.scalars(select(BlueprintRecord).order_by(BlueprintRecord.code)).all()
+
+
+def get_item(session: Session, bank: str, item_id: str) -> Item:
+    """Return one item of a bank, or raise NotFound."""
+    item = session.scalar(select(Item).where(Item.bank == bank, Item.item_id == item_id))
+    if item is None:
+        raise NotFound(f"There is no item {item_id} in {bank}.")
+    return item
+
+
+def stored_items(session: Session, bank: str) -> list[Item]:
+    """Return every item of a bank, whatever its status, by id."""
+    return session.scalars(select(Item).where(Item.bank == bank).order_by(Item.item_id)
+                           .options(selectinload(Item.current_version))).all()
+
+
+def bank_listing(session: Session, bank: str) -> dict:
+    """Return a bank's items with their current content and key, for people and scripts."""
+    record = get_blueprint(session, bank)
+    items = []
+    for item in session.scalars(select(Item).where(Item.bank == record.code)
+                                .order_by(Item.item_id)):
+        version = item.current_version
+        items.append({
+            "id": item.item_id, "version": version.version, "status": item.status,
+            "outcome": item.outcome, "criterion": item.criterion, "stem": version.stem,
+            "options": [{"letter": k, "text": v} for k, v in version.options.items()],
+            "key": version.key, "difficulty": version.difficulty,
+            "enemies": list(version.enemies or []), "rationale": version.rationale,
+            "needs_review": item.needs_review, "source": item.source_path})
+    return {"blueprint": record.code, "title": record.title, "items": items}

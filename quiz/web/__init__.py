@@ -20,6 +20,13 @@ def db() -> Session:
     return g.db_session
 
 
+def read_db() -> Session:
+    """Return this request's read-only session, for long reads that must not block writers."""
+    if "read_session" not in g:
+        g.read_session = current_app.extensions["quiz.read_sessions"]()
+    return g.read_session
+
+
 def now():
     """Return the time now: the one place requests read the clock (tests may set QUIZ_CLOCK)."""
     clock = current_app.config.get("QUIZ_CLOCK") or utcnow
@@ -67,9 +74,12 @@ def register(app: Flask) -> None:
     from quiz.delivery.routes import bp as delivery_bp
     from quiz.invigilation.routes import api as invigilation_api
     from quiz.invigilation.routes import bp as invigilation_bp
+    from quiz.itembank.routes import bp as bank_bp
+    from quiz.results.routes import bp as results_bp
     from quiz.web import times
 
-    for blueprint in (accounts_bp, delivery_bp, delivery_api, invigilation_bp, invigilation_api):
+    for blueprint in (accounts_bp, delivery_bp, delivery_api, invigilation_bp, invigilation_api,
+                      results_bp, bank_bp):
         app.register_blueprint(blueprint)
     times.register(app)
 
@@ -109,7 +119,7 @@ def register(app: Flask) -> None:
         response.headers.setdefault(
             "Content-Security-Policy",
             "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'")
-        if request.path.startswith(("/attempts", "/api/", "/invigilate")):
+        if request.path.startswith(("/attempts", "/api/", "/invigilate", "/results")):
             # Exam content must not linger in shared browser caches.
             response.headers["Cache-Control"] = "no-store"
         return response

@@ -1,0 +1,1 @@
+"""Results: scores by outcome, downloads, feedback reports and item analysis."""

@@ -1,0 +1,142 @@
+"""Results officers: results by outcome, release, downloads that are recorded, feedback reports."""
+import csv
+import io
+
+import openpyxl
+import pytest
+from sqlalchemy import select
+
+from quiz.audit import AuditEvent
+from quiz.delivery import service as delivery
+from quiz.delivery.models import Sitting
+from quiz.invigilation import service as invigilation
+from quiz.itembank.models import ItemVersion
+from tests import factories
+
+
+@pytest.fixture
+def finished(session, exam):
+    """Alice scored 6/6 and Bob 3/6; the sitting is closed."""
+    for candidate, right in ((exam.alice, 6), (exam.bob, 3)):
+        attempt = factories.start(session, exam.sitting, candidate, seed=candidate.id)
+        for question in attempt.questions:
+            key_at = question.option_order.index(session.get(ItemVersion, question.item_version_id).key)
+            choice = key_at if question.position <= right else (key_at + 1) % 4
+            delivery.save_answer(session, attempt, question.position, choice, question.position,
+                                 factories.MORNING, factories.timedelta(seconds=2))
+        delivery.submit(session, attempt, factories.MORNING, "candidate")
+    officer = factories.make_user(session, "rita", role="results_officer")
+    invigilation.close_sitting(session, exam.sitting, officer, factories.MORNING,
+                               factories.timedelta(seconds=2))
+    session.commit()
+    return exam
+
+
+@pytest.fixture
+def rita(auth, finished):
+    auth.login("rita")
+
+
+def test_the_sitting_shows_each_candidates_marks_by_outcome(client, rita, finished):
+    page = client.get(f"/results/sittings/{finished.sitting.id}").data.decode()
+    assert "6 / 6" in page and "3 / 6" in page
+    assert "Outcome 1" in page and "Outcome 2" in page
+    assert "Provisional" in page
+
+
+def test_results_download_as_csv_has_a_row_per_candidate_with_outcome_marks(client, rita, finished):
+    response = client.get(f"/results/sittings/{finished.sitting.id}/download.csv")
+    assert response.mimetype == "text/csv"
+    assert "attachment" in response.headers["Content-Disposition"]
+    rows = list(csv.DictReader(io.StringIO(response.data.decode())))
+    by_name = {row["candidate_name"]: row for row in rows}
+    assert by_name["Alice"]["raw_marks"] == "6" and by_name["Alice"]["result"] == "pass"
+    assert by_name["Bob"]["percent"] == "50.0" and by_name["Bob"]["result"] == "fail"
+    assert int(by_name["Bob"]["outcome_1_marks"]) + int(by_name["Bob"]["outcome_2_marks"]) == 3
+    assert by_name["Bob"]["outcome_1_max"] == "3"
+
+
+def test_results_download_as_xlsx_opens_and_holds_the_rows(client, rita, finished):
+    response = client.get(f"/results/sittings/{finished.sitting.id}/download.xlsx")
+    sheet = openpyxl.load_workbook(io.BytesIO(response.data)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("candidate_number", "candidate_name", "centre")
+    assert sorted(r[1] for r in rows[1:]) == ["Alice", "Bob"]
+    alice = next(r for r in rows[1:] if r[1] == "Alice")
+    assert alice[rows[0].index("raw_marks")] == 6
+
+
+def test_the_response_export_has_one_row_per_candidate_per_question(client, rita, finished, session):
+    response = client.get(f"/results/sittings/{finished.sitting.id}/download.responses")
+    rows = list(csv.DictReader(io.StringIO(response.data.decode())))
+    assert len(rows) == 12
+    assert set(rows[0]) == {"attempt_id", "candidate_number", "sitting_id", "position", "item_id",
+                            "item_version", "outcome", "criterion", "option_chosen", "key",
+                            "correct"}
+    assert sum(int(r["correct"]) for r in rows) == 9
+    assert all(r["option_chosen"] in "ABCD" for r in rows)
+
+
+def test_every_download_is_recorded(client, rita, finished, session):
+    client.get(f"/results/sittings/{finished.sitting.id}/download.csv")
+    client.get(f"/results/sittings/{finished.sitting.id}/download.xlsx")
+    events = session.scalars(select(AuditEvent).where(AuditEvent.action == "results_downloaded")).all()
+    assert [(e.actor, e.detail["what"]) for e in events] == [("rita", "csv"), ("rita", "xlsx")]
+
+
+def test_an_unknown_download_format_is_not_found(client, rita, finished):
+    assert client.get(f"/results/sittings/{finished.sitting.id}/download.pdf").status_code == 404
+
+
+def test_releasing_lets_candidates_with_results_to_follow_see_them(client, auth, rita, finished, session):
+    finished.sitting.results_policy = "to_follow"
+    session.commit()
+    client.post(f"/results/sittings/{finished.sitting.id}/release")
+    session.expire_all()
+    assert session.get(Sitting, finished.sitting.id).results_released_at is not None
+    auth.logout()
+    auth.login("bob")
+    attempt = delivery.booked_sittings(session, finished.bob)[0][1]
+    page = client.get(f"/attempts/{attempt.id}/result").data.decode()
+    assert "3 out of 6" in page and "Results to follow" not in page
+
+
+def test_results_of_an_open_sitting_cannot_be_released(client, auth, session, exam):
+    factories.make_user(session, "rita", role="results_officer")
+    session.commit()
+    auth.login("rita")
+    response = client.post(f"/results/sittings/{exam.sitting.id}/release")
+    assert response.status_code == 409
+    assert b"Close the sitting" in response.data
+
+
+def test_the_feedback_report_shows_outcomes_and_criteria_but_no_item_content(client, rita, finished, session):
+    attempt = delivery.booked_sittings(session, finished.bob)[0][1]
+    page = client.get(f"/results/attempts/{attempt.id}/feedback").data.decode()
+    assert "Feedback report" in page and "3 out of 6" in page
+    assert "Outcome 1" in page and "1.1 criterion 1.1" in page
+    for question in attempt.questions:
+        version = session.get(ItemVersion, question.item_version_id)
+        assert version.stem not in page
+        assert all(text not in page for text in version.options.values())
+
+
+@pytest.mark.parametrize("role", ["candidate", "invigilator", "item_writer"])
+@pytest.mark.parametrize("path", ["/results/", "/results/sittings/{s}", "/results/sittings/{s}/download.csv",
+                                  "/results/sittings/{s}/download.xlsx",
+                                  "/results/sittings/{s}/download.responses"])
+def test_other_roles_cannot_reach_results(client, auth, session, finished, role, path):
+    factories.make_user(session, f"someone-{role}", role=role, centre=finished.centre)
+    session.commit()
+    auth.login(f"someone-{role}")
+    response = client.get(path.format(s=finished.sitting.id))
+    assert response.status_code == 403
+    assert not session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "results_downloaded")).all()
+
+
+def test_other_roles_cannot_release_results(client, auth, session, finished):
+    auth.login("alice")
+    assert client.post(f"/results/sittings/{finished.sitting.id}/release").status_code == 403
+    session.expire_all()
+    assert session.get(Sitting, finished.sitting.id).results_released_at is None
