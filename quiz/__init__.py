@@ -36,15 +36,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please sign in to continue."
 
-    from quiz.web import register
+    from quiz.web import close_sessions, register
     register(app)
 
     @app.teardown_appcontext
     def close_session(_exc):
-        for name in ("db_session", "read_session"):
-            session = g.pop(name, None)
-            if session is not None:
-                session.close()
+        close_sessions()
 
     if app.config.get("QUIZ_SCHEDULER") and not app.config.get("TESTING"):
         from quiz.delivery.jobs import start_scheduler

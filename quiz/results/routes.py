@@ -3,16 +3,16 @@ from __future__ import annotations
 
 import re
 
-from flask import (Blueprint, Response, abort, flash, redirect, render_template, stream_with_context,
-                   url_for)
+from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
 from flask_login import current_user
+from sqlalchemy.orm import Session
 
 from quiz.errors import BadRequest
 from quiz.results import exports, item_analysis, service
 from quiz.scoring import charts
 from quiz.scoring.analysis import Thresholds
 from quiz.web.forms import ButtonForm
-from quiz.web import db, now, read_db, role_required
+from quiz.web import db, now, read_db, role_required, stream_session
 
 bp = Blueprint("results", __name__, url_prefix="/results")
 OFFICERS = ("results_officer", "admin")
@@ -61,11 +61,21 @@ def download(sitting_id: int, kind: str):
     found = service.get_sitting(session, sitting_id)
     service.record_download(session, current_user, now(), kind, sitting_id=found.id)
     session.commit()
-    reader = read_db()
+    reader = stream_session()
     download = exports.build(
         kind, _slug(f"sitting-{found.id}-{found.title}"), found.blueprint.to_domain(),
         service.sitting_results(reader, found), service.responses(reader, sitting_id=found.id))
-    return Response(stream_with_context(download.body), mimetype=download.mimetype, headers={
+    return _attachment(download, reader)
+
+
+def _attachment(download: exports.Download, reader: Session) -> Response:
+    """Stream a download, closing its session when the last byte is out or the client goes."""
+    def body():
+        try:
+            yield from download.body
+        finally:
+            reader.close()
+    return Response(body(), mimetype=download.mimetype, headers={
         "Content-Disposition": f'attachment; filename="{download.filename}"'})
 
 
@@ -89,12 +99,11 @@ def test_download(blueprint_id: int, kind: str):
     record = service.get_test(session, blueprint_id)
     service.record_download(session, current_user, now(), kind, test=record.code)
     session.commit()
-    reader = read_db()
+    reader = stream_session()
     download = exports.build(
         kind, _slug(f"test-{record.code}"), record.to_domain(),
         service.test_results(reader, record), service.responses(reader, blueprint_id=record.id))
-    return Response(stream_with_context(download.body), mimetype=download.mimetype, headers={
-        "Content-Disposition": f'attachment; filename="{download.filename}"'})
+    return _attachment(download, reader)
 
 
 @bp.route("/tests/<int:blueprint_id>/analysis")

@@ -27,6 +27,22 @@ def read_db() -> Session:
     return g.read_session
 
 
+def stream_session() -> Session:
+    """Return a read-only session for a streamed response, which must close it itself.
+
+    The request's own sessions are closed when the view returns, before a streamed body is read,
+    so a stream that borrowed one would reopen it and leave its connection checked out."""
+    return current_app.extensions["quiz.read_sessions"]()
+
+
+def close_sessions() -> None:
+    """End this request's sessions, returning their connections to the pool."""
+    for name in ("db_session", "read_session"):
+        session = g.pop(name, None)
+        if session is not None:
+            session.close()
+
+
 def now():
     """Return the time now: the one place requests read the clock (tests may set QUIZ_CLOCK)."""
     clock = current_app.config.get("QUIZ_CLOCK") or utcnow

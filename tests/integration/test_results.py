@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from quiz.audit import AuditEvent
 from quiz.delivery import service as delivery
-from quiz.delivery.models import Sitting
+from quiz.delivery.models import Attempt, Sitting
 from quiz.invigilation import service as invigilation
 from quiz.itembank.models import ItemVersion
 from tests import factories
@@ -64,6 +64,13 @@ def test_results_download_as_xlsx_opens_and_holds_the_rows(client, rita, finishe
     assert sorted(r[1] for r in rows[1:]) == ["Alice", "Bob"]
     alice = next(r for r in rows[1:] if r[1] == "Alice")
     assert alice[rows[0].index("raw_marks")] == 6
+
+
+def test_a_finished_download_gives_its_database_connection_back(client, rita, finished, app):
+    pool = app.extensions["quiz.engine"].pool
+    response = client.get(f"/results/sittings/{finished.sitting.id}/download.csv")
+    assert response.data.startswith(b"candidate_number,")
+    assert pool.checkedout() == 0
 
 
 def test_the_response_export_has_one_row_per_candidate_per_question(client, rita, finished, session):
@@ -140,3 +147,50 @@ def test_other_roles_cannot_release_results(client, auth, session, finished):
     assert client.post(f"/results/sittings/{finished.sitting.id}/release").status_code == 403
     session.expire_all()
     assert session.get(Sitting, finished.sitting.id).results_released_at is None
+
+
+def test_a_test_wide_download_holds_every_sitting_of_the_test(client, rita, finished, session):
+    response = client.get(f"/results/tests/{finished.sitting.blueprint_id}/download.csv")
+    rows = list(csv.DictReader(io.StringIO(response.data.decode())))
+    assert sorted(row["candidate_name"] for row in rows) == ["Alice", "Bob"]
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "results_downloaded"))
+    assert event.detail == {"what": "csv", "test": finished.blueprint.code}
+
+
+@pytest.fixture
+def quiz(db_url, monkeypatch):
+    """Run `quiz ...` against the database under test."""
+    from click.testing import CliRunner
+    from quiz.cli import main
+    monkeypatch.setenv("QUIZ_DATABASE_URL", db_url)
+    return lambda *args: CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_results_export_writes_the_file_and_records_it(quiz, finished, session, tmp_path):
+    target = tmp_path / "results.xlsx"
+    result = quiz("results", "export", finished.sitting.id, "--format", "xlsx", "-o", target)
+    assert result.exit_code == 0, result.output
+    rows = list(openpyxl.load_workbook(target).active.iter_rows(values_only=True))
+    assert sorted(r[1] for r in rows[1:]) == ["Alice", "Bob"]
+    event = session.scalar(select(AuditEvent).where(AuditEvent.action == "results_downloaded"))
+    assert event.actor == "system" and event.detail["via"] == "command line"
+
+
+def test_results_export_of_an_unknown_sitting_says_so_and_writes_nothing(quiz, tmp_path):
+    target = tmp_path / "results.csv"
+    result = quiz("results", "export", 999, "-o", target)
+    assert result.exit_code == 1 and "There is no such sitting." in result.output
+    assert not target.exists()
+
+
+def test_simulate_runs_candidates_through_an_open_sitting(quiz, exam, session):
+    result = quiz("simulate", exam.sitting.id, "--candidates", 5, "--seed", 3)
+    assert result.exit_code == 0, result.output
+    attempts = session.scalars(select(Attempt).where(Attempt.sitting_id == exam.sitting.id)).all()
+    assert len(attempts) == 5
+    assert all(a.status == "submitted" and a.score_raw is not None for a in attempts)
+
+
+def test_simulate_refuses_a_closed_sitting(quiz, finished):
+    result = quiz("simulate", finished.sitting.id, "--candidates", 5)
+    assert result.exit_code == 1 and "is closed; open it first" in result.output
