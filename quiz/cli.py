@@ -16,6 +16,7 @@ def app_session(commit: bool = True):
     """Yield a database session of a freshly made app (no scheduler), committing on success."""
     from quiz import create_app
     app = create_app({"QUIZ_SCHEDULER": False})
+    _require_schema(app)
     sessions = app.extensions["quiz.sessions"]
     session = sessions()
     try:
@@ -28,6 +29,15 @@ def app_session(commit: bool = True):
     finally:
         session.close()
         app.extensions["quiz.engine"].dispose()
+
+
+def _require_schema(app) -> None:
+    """Stop with a clear message unless the app's database is reachable and fully migrated."""
+    from quiz.migrate import schema_problem
+    problem = schema_problem(app.extensions["quiz.engine"])
+    if problem:
+        app.extensions["quiz.engine"].dispose()
+        raise click.ClickException(problem)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -333,6 +343,7 @@ def serve(host: str, port: int):
     """Serve the app with the built-in threaded server (for the demo; use gunicorn in production)."""
     from quiz import create_app
     app = create_app()
+    _require_schema(app)
     click.echo(f"Serving on http://{host}:{port}/  (Ctrl+C to stop)")
     app.run(host=host, port=port, threaded=True, use_reloader=False)
 
@@ -344,6 +355,7 @@ def worker():
     from quiz import create_app
     from quiz.delivery.jobs import make_scheduler
     app = create_app({"QUIZ_SCHEDULER": False})
+    _require_schema(app)
     click.echo(f"finalising expired attempts every {app.config['QUIZ_FINALISE_EVERY_SECONDS']}s")
     make_scheduler(app, BlockingScheduler).start()
 

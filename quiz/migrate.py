@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from alembic import command
 from alembic.config import Config as AlembicConfig
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy.engine import Engine
 
 
@@ -20,3 +22,22 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     with engine.begin() as connection:
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
+
+
+def schema_problem(engine: Engine) -> str | None:
+    """Say what keeps the database from being used (unreachable, no schema, an older schema),
+    or return None when its schema is the latest."""
+    from sqlalchemy.exc import OperationalError
+    where = engine.url.render_as_string(hide_password=True)
+    try:
+        with engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_revision()
+    except OperationalError as err:
+        return f"cannot open the database at {where}: {err.orig}"
+    head = ScriptDirectory.from_config(alembic_config(where)).get_current_head()
+    if current is None:
+        return f"the database at {where} has no tables yet: run `quiz db upgrade` first"
+    if current != head:
+        return (f"the database at {where} is at schema {current}, not the latest ({head}): "
+                "run `quiz db upgrade` first")
+    return None

@@ -161,3 +161,18 @@ def test_bank_coverage_counts_live_items_against_what_a_paper_draws(cli, good_ba
     assert report["disjoint_papers"] == 2  # 4 live items, 2 per paper
     text = cli("bank", "coverage", "9999-01/101").output
     assert "Papers that could be assembled with no item in common: 2" in text
+
+
+def test_a_command_on_a_database_without_tables_says_to_upgrade_it(tmp_path, monkeypatch):
+    monkeypatch.setenv("QUIZ_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.sqlite3'}")
+    result = CliRunner().invoke(main, ["paper", "2794-03/315", "--seed", "1"])
+    assert result.exit_code == 1
+    assert "has no tables yet: run `quiz db upgrade` first" in result.output
+    assert "Traceback" not in result.output
+
+
+def test_a_command_on_an_unreachable_database_says_it_cannot_open_it(monkeypatch):
+    monkeypatch.setenv("QUIZ_DATABASE_URL", "postgresql+psycopg://quiz@127.0.0.1:1/nowhere")
+    result = CliRunner().invoke(main, ["bank", "coverage", "2794-03/315"])
+    assert result.exit_code == 1
+    assert "cannot open the database at postgresql+psycopg://quiz@127.0.0.1:1/nowhere" in result.output
