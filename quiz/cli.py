@@ -159,6 +159,41 @@ def bank_coverage(blueprint: str, as_json: bool):
         click.echo("\n".join(render(report)))
 
 
+@bank.command("exposure")
+@click.argument("blueprint")
+@click.option("--papers", default=1000, show_default=True, type=click.IntRange(2, 20_000),
+              help="How many papers to assemble (seeds 1..N, as `quiz paper --seed N`).")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON, with every item's uses.")
+def bank_exposure(blueprint: str, papers: int, as_json: bool):
+    """Assemble many papers and report how often each item is used and how much papers overlap."""
+    from quiz.itembank.assembly import BankShortfall
+    from quiz.itembank.exposure import exposure
+    from quiz.itembank.service import UnknownBlueprint, get_blueprint, live_candidates
+    with app_session(commit=False) as session:
+        try:
+            spec = get_blueprint(session, blueprint).to_domain()
+            report = exposure(spec, live_candidates(session, spec.code), range(1, papers + 1))
+        except (UnknownBlueprint, BankShortfall) as err:
+            raise click.ClickException(str(err))
+    data = report.to_dict()
+    if as_json:
+        click.echo(json.dumps(data, indent=2))
+        return
+    overall, overlap = data["items"], data["overlap"]
+    click.echo(f"{spec.code}: {papers} papers of {report.questions} questions from "
+               f"{overall['items']} live items (seeds 1-{papers})")
+    click.echo(f"{'':<10}{'items':>6}{'min':>6}{'median':>8}{'max':>6}  max share of papers")
+    for name, row in [("all", overall)] + [(f"AC{c}", r) for c, r in data["criteria"].items()]:
+        click.echo(f"{name:<10}{row['items']:>6}{row['min']:>6}{row['median']:>8g}{row['max']:>6}"
+                   f"  {row['max_rate']:.0%}")
+    click.echo(f"items never used: {overall['never_used']}")
+    click.echo(f"two papers share on average {overlap['mean']:.2f} of {report.questions} items "
+               f"({overlap['mean'] / report.questions:.1%}); median {overlap['median']:g}, "
+               f"most {overlap['max']}; pairs sharing half or more: "
+               f"{overlap['pairs_sharing_half_or_more']:.2%}; identical pairs: "
+               f"{overlap['identical_pairs']}")
+
+
 # --- papers -------------------------------------------------------------------------------------
 
 @main.command()

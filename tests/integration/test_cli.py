@@ -176,3 +176,19 @@ def test_a_command_on_an_unreachable_database_says_it_cannot_open_it(monkeypatch
     result = CliRunner().invoke(main, ["bank", "coverage", "2794-03/315"])
     assert result.exit_code == 1
     assert "cannot open the database at postgresql+psycopg://quiz@127.0.0.1:1/nowhere" in result.output
+
+
+def test_bank_exposure_reports_item_use_and_paper_overlap(cli, good_bank):
+    cli("bank", "load", str(good_bank))
+    data = json.loads(cli("bank", "exposure", "9999-01/101", "--papers", "50", "--json").output)
+    assert data["papers"] == 50
+    assert sum(data["uses"].values()) == 50 * data["questions"]
+    assert 0 < data["overlap"]["mean"] <= data["questions"]
+    text = cli("bank", "exposure", "9999-01/101", "--papers", "50").output
+    assert "two papers share on average" in text
+
+
+def test_bank_exposure_needs_at_least_two_papers(cli, good_bank):
+    cli("bank", "load", str(good_bank))
+    result = CliRunner().invoke(main, ["bank", "exposure", "9999-01/101", "--papers", "1"])
+    assert result.exit_code == 2 and "--papers" in result.output
