@@ -39,7 +39,8 @@ test-fast: $(VENV)/.test-installed
 
 ## bench: timing benchmarks (ratios and medians; figures recorded in bench/RESULTS.md)
 bench: $(VENV)/.test-installed
-	$(PY) bench/bench_analysis.py --seed 1
+	$(PY) -m bench.bench_analysis --seed 1
+	$(PY) -m bench.bench_analysis_db --attempts 100000
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

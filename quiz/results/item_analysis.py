@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import datetime
 
 import numpy as np
-from sqlalchemy import select
+from sqlalchemy import case, select
 from sqlalchemy.orm import Session
 
 from quiz import audit
@@ -15,41 +15,69 @@ from quiz.itembank.domain import Blueprint
 from quiz.itembank.models import BlueprintRecord, Item, ItemVersion
 from quiz.scoring.analysis import Analysis, ItemKey, Responses, analyse
 
-OPTION_INDEX = {letter: i for i, letter in enumerate("ABCDEFGH")}
+OPTION_LETTERS = "ABCDEFGH"
 
 
 def analyse_test(session: Session, blueprint: BlueprintRecord) -> tuple[Analysis, dict]:
     """Analyse every submitted attempt at a test, one set of statistics per item version.
 
-    Returns the analysis and, for each analysed label ("315-1.1-001 v2"), its (item, version).
+    Returns the analysis, items in id order, and for each analysed label ("315-1.1-001 v2") its
+    (item, version).
     """
-    rows = session.execute(
-        select(AttemptQuestion.attempt_id, AttemptQuestion.item_version_id, AttemptQuestion.chosen)
-        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
-        .join(Sitting, Sitting.id == Attempt.sitting_id)
-        .where(Sitting.blueprint_id == blueprint.id, Attempt.status == "submitted")
-        .execution_options(yield_per=10_000))
-    attempts: dict[int, int] = {}
-    versions: dict[int, int] = {}
-    columns: tuple[list, list, list] = ([], [], [])
-    for attempt_id, version_id, chosen in rows:
-        columns[0].append(attempts.setdefault(attempt_id, len(attempts)))
-        columns[1].append(versions.setdefault(version_id, len(versions)))
-        columns[2].append(OPTION_INDEX.get(chosen, -1) if chosen else -1)
-    records = {v.id: (v, item) for v, item in session.execute(
-        select(ItemVersion, Item).join(Item, Item.id == ItemVersion.item_pk)
-        .where(ItemVersion.id.in_(list(versions))))} if versions else {}
-    keys, by_label = [], {}
-    for version_id in versions:  # dicts keep insertion order, which is the column index
-        version, item = records[version_id]
-        label = f"{item.item_id} v{version.version}"
-        keys.append(ItemKey(label, version.key, tuple(version.options), item.outcome, item.criterion))
-        by_label[label] = (item, version)
-    responses = Responses(attempt=np.asarray(columns[0], dtype=np.int64),
-                          item=np.asarray(columns[1], dtype=np.int64),
-                          choice=np.asarray(columns[2], dtype=np.int8))
+    keys, responses, by_label = load_responses(session, blueprint)
     result = analyse(keys, responses)
     return replace(result, items=tuple(sorted(result.items, key=lambda s: s.item_id))), by_label
+
+
+def load_responses(session: Session, blueprint: BlueprintRecord
+                   ) -> tuple[list[ItemKey], Responses, dict]:
+    """Read a test's submitted answers into the arrays the analysis counts.
+
+    A test can hold millions of answers, so they are read as plain integers (the database maps
+    each chosen letter to its option index) in batches straight into numpy, without an ORM row
+    per answer: about three times faster than iterating SQLAlchemy rows (bench/).
+    """
+    chosen = case({letter: i for i, letter in enumerate(OPTION_LETTERS)},
+                  value=AttemptQuestion.chosen, else_=-1)
+    table = _integer_rows(session, 3, (
+        select(AttemptQuestion.attempt_id, AttemptQuestion.item_version_id, chosen)
+        .join(Attempt, Attempt.id == AttemptQuestion.attempt_id)
+        .join(Sitting, Sitting.id == Attempt.sitting_id)
+        .where(Sitting.blueprint_id == int(blueprint.id), Attempt.status == "submitted")))
+    _, attempt = np.unique(table[:, 0], return_inverse=True)
+    version_ids, item = np.unique(table[:, 1], return_inverse=True)
+    records = {v.id: (v, it) for v, it in session.execute(
+        select(ItemVersion, Item).join(Item, Item.id == ItemVersion.item_pk)
+        .where(ItemVersion.id.in_([int(v) for v in version_ids])))} if len(version_ids) else {}
+    keys, by_label = [], {}
+    for version_id in version_ids:  # sorted, which is the index np.unique gave each
+        version, found = records[int(version_id)]
+        label = f"{found.item_id} v{version.version}"
+        keys.append(ItemKey(label, version.key, tuple(version.options), found.outcome,
+                            found.criterion))
+        by_label[label] = (found, version)
+    responses = Responses(attempt=attempt.astype(np.int64), item=item.astype(np.int64),
+                          choice=table[:, 2].astype(np.int8))
+    return keys, responses, by_label
+
+
+def _integer_rows(session: Session, width: int, query, batch: int = 100_000) -> np.ndarray:
+    """Return an integer-only query's rows as an (n, width) array, read on the session's connection.
+
+    The query's parameters are integers and fixed words, so it is compiled with them inline and run
+    on the driver's own cursor, inside the session's transaction.
+    """
+    connection = session.connection()
+    sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+    cursor = connection.connection.dbapi_connection.cursor()
+    try:
+        cursor.execute(sql)
+        parts = [np.empty((0, width), dtype=np.int64)]
+        while rows := cursor.fetchmany(batch):
+            parts.append(np.asarray(rows, dtype=np.int64))
+    finally:
+        cursor.close()
+    return np.concatenate(parts)
 
 
 def send_flags_to_writers(session: Session, analysis: Analysis, labels: dict, now: datetime,
