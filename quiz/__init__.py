@@ -5,7 +5,7 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask, g
+from flask import Flask
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
 

@@ -65,11 +65,17 @@ def _integer_rows(session: Session, width: int, query, batch: int = 100_000) -> 
     """Return an integer-only query's rows as an (n, width) array, read on the session's connection.
 
     The query's parameters are integers and fixed words, so it is compiled with them inline and run
-    on the driver's own cursor, inside the session's transaction.
+    on the driver's own cursor, inside the session's transaction. On PostgreSQL the cursor is a
+    server-side one, so the client holds one batch at a time rather than the whole result.
     """
     connection = session.connection()
     sql = str(query.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
-    cursor = connection.connection.dbapi_connection.cursor()
+    driver = connection.connection.dbapi_connection
+    if connection.dialect.name == "postgresql":
+        cursor = driver.cursor(name="quiz_analysis_rows")
+        cursor.itersize = batch
+    else:
+        cursor = driver.cursor()
     try:
         cursor.execute(sql)
         parts = [np.empty((0, width), dtype=np.int64)]
