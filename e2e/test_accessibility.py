@@ -1,0 +1,114 @@
+"""Every role's pages pass axe-core's accessibility rules (WCAG 2.1 A and AA, and best practice).
+
+A screen reader user sits the same test as everyone else, so the candidate's pages are checked at
+each step of a sitting, with errors showing as well as without; the staff pages are checked too.
+"""
+from datetime import timedelta
+
+import pytest
+from axe_playwright_python.sync_playwright import Axe
+from playwright.sync_api import expect
+
+from e2e.conftest import sign_in
+from quiz.db import utcnow
+from quiz.invigilation import service as invigilation
+from quiz.simulate import simulate
+from tests import factories
+
+AXE = Axe()
+
+
+def assert_accessible(page, what: str) -> None:
+    """Run axe-core on the page as it stands and fail with every violation it finds, in words."""
+    violations = AXE.run(page).response["violations"]
+    found = [f"{v['id']} ({v['impact']}): {v['help']} at "
+             + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
+             for v in violations]
+    assert not found, f"{what} ({page.url}):\n  " + "\n  ".join(found)
+
+
+@pytest.fixture
+def check():
+    return assert_accessible
+
+
+def test_a_candidates_pages_are_accessible_at_every_step(new_context, world, check):
+    page = new_context().new_page()
+    page.goto("/login")
+    check(page, "sign-in page")
+    page.get_by_label("Username").fill("alice")
+    page.get_by_label("Password").fill("not her password")
+    page.get_by_role("button", name="Sign in").click()
+    expect(page.get_by_role("alert")).to_be_visible()
+    check(page, "sign-in page showing an error")
+
+    sign_in(page, "alice")
+    check(page, "the candidate's tests")
+    page.get_by_role("link", name="Enter keycode for Morning sitting").click()
+    check(page, "keycode page")
+    page.get_by_label("Keycode").fill("WRONG9")
+    page.get_by_role("button", name="Continue").click()
+    expect(page.get_by_text("That keycode is not right")).to_be_visible()
+    check(page, "keycode page showing an error")
+    page.get_by_label("Keycode").fill(factories.KEYCODE)
+    page.get_by_role("button", name="Continue").click()
+    check(page, "instructions")
+    page.get_by_role("button", name="Start the test").click()
+    expect(page.get_by_text("Question 1 of 30")).to_be_visible()
+    check(page, "a question")
+    page.locator("#option-0").check()
+    expect(page.locator("#save-status")).to_have_text("Answer saved.")
+    page.get_by_role("button", name="Flag for review").click()
+    expect(page.get_by_role("button", name="Flagged for review")).to_be_visible()
+    check(page, "an answered, flagged question")
+    page.get_by_role("button", name="Review answers").click()
+    check(page, "the review screen")
+    page.get_by_role("link", name="Submit the test").click()
+    check(page, "the submit confirmation")
+    page.get_by_role("button", name="Yes, submit my answers").click()
+    expect(page.get_by_role("heading", name="2794-03/315 Coaching and mentoring")).to_be_visible()
+    check(page, "the result by outcome")
+
+
+def test_an_invigilators_pages_are_accessible(new_context, db, world, check):
+    factories.make_user(db, "ivy", role="invigilator", centre=world.centre)
+    db.commit()
+    page = new_context().new_page()
+    sign_in(page, "ivy")
+    check(page, "the invigilator's sittings")
+    page.get_by_role("link", name=world.sitting.title).click()
+    check(page, "the live board")
+    page.get_by_role("link", name="Audit trail").click()
+    check(page, "the audit trail")
+    page.goto("/invigilate/sittings/new")
+    check(page, "scheduling a sitting")
+    page.get_by_role("button", name="Schedule", exact=True).click()
+    check(page, "scheduling a sitting, with errors")
+
+
+def test_results_and_item_bank_pages_are_accessible(new_context, db, world, check):
+    officer = factories.make_user(db, "rita", role="results_officer")
+    factories.make_user(db, "wendy", role="item_writer")
+    simulate(db, world.sitting, 35, seed=5, start=utcnow() - timedelta(hours=2))
+    invigilation.close_sitting(db, world.sitting, officer, utcnow(), timedelta(seconds=2))
+    db.commit()
+
+    page = new_context().new_page()
+    sign_in(page, "rita")
+    check(page, "results")
+    page.get_by_role("link", name=world.sitting.title).click()
+    check(page, "a sitting's results")
+    page.get_by_role("link", name="item analysis for 2794-03/315").click()
+    expect(page.get_by_role("img", name="Score distribution")).to_be_visible()
+    check(page, "the item analysis with its pictures")
+    page.go_back()
+    page.get_by_role("link", name="Feedback report").first.click()
+    check(page, "a feedback report")
+
+    writer = new_context().new_page()
+    sign_in(writer, "wendy")
+    check(writer, "the item banks")
+    writer.get_by_role("link", name="1.1 Explain the purpose of coaching").click()
+    check(writer, "a criterion's items")
+    writer.get_by_role("link", name="315-1.1-001").click()
+    check(writer, "one item with its key and rationale")
