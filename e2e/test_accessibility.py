@@ -72,12 +72,17 @@ def test_a_candidates_pages_are_accessible_at_every_step(new_context, world, che
 
 def test_an_invigilators_pages_are_accessible(new_context, db, world, check):
     factories.make_user(db, "ivy", role="invigilator", centre=world.centre)
+    factories.start(db, world.sitting, world.alice, now=utcnow())
     db.commit()
     page = new_context().new_page()
     sign_in(page, "ivy")
     check(page, "the invigilator's sittings")
     page.get_by_role("link", name=world.sitting.title).click()
-    check(page, "the live board")
+    expect(page.get_by_role("button", name="Pause Alice")).to_be_visible()
+    check(page, "the live board with a candidate in progress")
+    page.get_by_role("link", name="Extra time or void for Alice").click()
+    check(page, "extra time and voiding for one candidate")
+    page.go_back()
     page.get_by_role("link", name="Audit trail").click()
     check(page, "the audit trail")
     page.goto("/invigilate/sittings/new")
