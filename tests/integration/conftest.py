@@ -2,8 +2,21 @@
 from types import SimpleNamespace
 
 import pytest
+from click.testing import CliRunner
 
+from quiz.cli import main
 from tests import factories
+
+
+@pytest.fixture
+def cli(app, db_url, monkeypatch):
+    """Run `quiz ...` against the database under test (arguments may be numbers or paths)."""
+    monkeypatch.setenv("QUIZ_DATABASE_URL", db_url)
+    runner = CliRunner()
+
+    def run(*args):
+        return runner.invoke(main, [str(a) for a in args], catch_exceptions=False)
+    return run
 
 
 @pytest.fixture

@@ -27,16 +27,6 @@ outcomes:
 """
 
 
-@pytest.fixture
-def cli(app, db_url, monkeypatch):
-    """Run `quiz ...` against the database under test."""
-    monkeypatch.setenv("QUIZ_DATABASE_URL", db_url)
-    runner = CliRunner()
-
-    def run(*args):
-        return runner.invoke(main, list(args), catch_exceptions=False)
-    return run
-
 
 @pytest.fixture
 def good_bank(tmp_path):
@@ -190,5 +180,5 @@ def test_bank_exposure_reports_item_use_and_paper_overlap(cli, good_bank):
 
 def test_bank_exposure_needs_at_least_two_papers(cli, good_bank):
     cli("bank", "load", str(good_bank))
-    result = CliRunner().invoke(main, ["bank", "exposure", "9999-01/101", "--papers", "1"])
+    result = cli("bank", "exposure", "9999-01/101", "--papers", 1)
     assert result.exit_code == 2 and "--papers" in result.output

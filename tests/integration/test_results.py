@@ -157,18 +157,9 @@ def test_a_test_wide_download_holds_every_sitting_of_the_test(client, rita, fini
     assert event.detail == {"what": "csv", "test": finished.blueprint.code}
 
 
-@pytest.fixture
-def quiz(db_url, monkeypatch):
-    """Run `quiz ...` against the database under test."""
-    from click.testing import CliRunner
-    from quiz.cli import main
-    monkeypatch.setenv("QUIZ_DATABASE_URL", db_url)
-    return lambda *args: CliRunner().invoke(main, [str(a) for a in args])
-
-
-def test_results_export_writes_the_file_and_records_it(quiz, finished, session, tmp_path):
+def test_results_export_writes_the_file_and_records_it(cli, finished, session, tmp_path):
     target = tmp_path / "results.xlsx"
-    result = quiz("results", "export", finished.sitting.id, "--format", "xlsx", "-o", target)
+    result = cli("results", "export", finished.sitting.id, "--format", "xlsx", "-o", target)
     assert result.exit_code == 0, result.output
     rows = list(openpyxl.load_workbook(target).active.iter_rows(values_only=True))
     assert sorted(r[1] for r in rows[1:]) == ["Alice", "Bob"]
@@ -176,21 +167,21 @@ def test_results_export_writes_the_file_and_records_it(quiz, finished, session, 
     assert event.actor == "system" and event.detail["via"] == "command line"
 
 
-def test_results_export_of_an_unknown_sitting_says_so_and_writes_nothing(quiz, tmp_path):
+def test_results_export_of_an_unknown_sitting_says_so_and_writes_nothing(cli, tmp_path):
     target = tmp_path / "results.csv"
-    result = quiz("results", "export", 999, "-o", target)
+    result = cli("results", "export", 999, "-o", target)
     assert result.exit_code == 1 and "There is no such sitting." in result.output
     assert not target.exists()
 
 
-def test_simulate_runs_candidates_through_an_open_sitting(quiz, exam, session):
-    result = quiz("simulate", exam.sitting.id, "--candidates", 5, "--seed", 3)
+def test_simulate_runs_candidates_through_an_open_sitting(cli, exam, session):
+    result = cli("simulate", exam.sitting.id, "--candidates", 5, "--seed", 3)
     assert result.exit_code == 0, result.output
     attempts = session.scalars(select(Attempt).where(Attempt.sitting_id == exam.sitting.id)).all()
     assert len(attempts) == 5
     assert all(a.status == "submitted" and a.score_raw is not None for a in attempts)
 
 
-def test_simulate_refuses_a_closed_sitting(quiz, finished):
-    result = quiz("simulate", finished.sitting.id, "--candidates", 5)
+def test_simulate_refuses_a_closed_sitting(cli, finished):
+    result = cli("simulate", finished.sitting.id, "--candidates", 5)
     assert result.exit_code == 1 and "is closed; open it first" in result.output
