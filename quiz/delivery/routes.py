@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import (Blueprint, current_app, flash, jsonify, redirect, render_template, request,
-                   session as cookie, url_for)
+                   url_for)
 from flask_login import current_user
 
 from quiz.delivery import present, service
@@ -46,33 +46,32 @@ def dashboard():
 def join(sitting_id: int):
     """Ask for the keycode the invigilator announces."""
     session = db()
-    sitting = service.sitting_for_candidate(session, sitting_id, current_user)
+    booking = service.booking_for_candidate(session, sitting_id, current_user)
     form = KeycodeForm()
     status = 200
     if form.validate_on_submit():
         try:
-            service.check_keycode(session, sitting, current_user, form.keycode.data, now())
+            service.check_keycode(session, booking, form.keycode.data, now())
         except Refused as refused:
             session.commit()  # the wrong guess is counted even though the request fails
             form.keycode.errors.append(str(refused))
             status = refused.status
         else:
-            session.commit()
-            cookie.setdefault("admitted", [])
-            cookie["admitted"] = sorted(set(cookie["admitted"]) | {sitting.id})
-            return redirect(url_for("delivery.instructions", sitting_id=sitting.id))
+            session.commit()  # admission is kept on the booking, never in the browser's cookie
+            return redirect(url_for("delivery.instructions", sitting_id=sitting_id))
     elif request.method == "POST":
         status = 400
-    return render_template("delivery/join.html", sitting=sitting, form=form), status
+    return render_template("delivery/join.html", sitting=booking.sitting, form=form), status
 
 
 @bp.route("/sittings/<int:sitting_id>/instructions")
 @role_required("candidate")
 def instructions(sitting_id: int):
     """Show the test's instructions; the clock starts only when the candidate presses Start."""
-    sitting = service.sitting_for_candidate(db(), sitting_id, current_user)
-    if sitting.id not in cookie.get("admitted", []):
-        return redirect(url_for("delivery.join", sitting_id=sitting.id))
+    booking = service.booking_for_candidate(db(), sitting_id, current_user)
+    if not service.is_admitted(booking):
+        return redirect(url_for("delivery.join", sitting_id=sitting_id))
+    sitting = booking.sitting
     blueprint = sitting.blueprint.to_domain()
     return render_template("delivery/instructions.html", sitting=sitting, blueprint=blueprint,
                            form=ButtonForm())
@@ -81,14 +80,14 @@ def instructions(sitting_id: int):
 @bp.route("/sittings/<int:sitting_id>/start", methods=["POST"])
 @role_required("candidate")
 def start(sitting_id: int):
-    """Fix the paper and start the clock."""
+    """Fix the paper and start the clock, then go straight to the first question."""
     session = db()
-    sitting = service.sitting_for_candidate(session, sitting_id, current_user)
-    if sitting.id not in cookie.get("admitted", []):
-        return redirect(url_for("delivery.join", sitting_id=sitting.id))
+    booking = service.booking_for_candidate(session, sitting_id, current_user)
+    if not service.is_admitted(booking):
+        return redirect(url_for("delivery.join", sitting_id=sitting_id))
     if not ButtonForm().validate_on_submit():
         return error_response(400, "The start form was incomplete or expired. Go back and try again.")
-    attempt = service.start_attempt(session, sitting, current_user, now())
+    attempt = service.start_attempt(session, booking.sitting, current_user, now())
     session.commit()
     return redirect(url_for("delivery.resume", attempt_id=attempt.id))
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from quiz import audit
 from quiz.errors import (AttemptClosed, AttemptPaused, BadRequest, NotAllowed, NotFound,
@@ -40,12 +40,27 @@ def booked_sittings(session: Session, candidate: User) -> list[tuple[Sitting, At
 
 def sitting_for_candidate(session: Session, sitting_id: int, candidate: User) -> Sitting:
     """Return a sitting the candidate is booked on, or raise NotFound."""
-    sitting = session.scalar(
-        select(Sitting).join(Booking, Booking.sitting_id == Sitting.id)
-        .where(Sitting.id == sitting_id, Booking.candidate_id == candidate.id))
-    if sitting is None:
+    return booking_for_candidate(session, sitting_id, candidate).sitting
+
+
+def booking_for_candidate(session: Session, sitting_id: int, candidate: User) -> Booking:
+    """Return the candidate's booking on a sitting, with the sitting, in one query; or NotFound."""
+    booking = session.scalar(
+        select(Booking).join(Booking.sitting).options(contains_eager(Booking.sitting))
+        .where(Booking.sitting_id == sitting_id, Booking.candidate_id == candidate.id))
+    if booking is None:
         raise NotFound("You are not booked on that test.")
-    return sitting
+    return booking
+
+
+def is_admitted(booking: Booking) -> bool:
+    """Return whether the candidate gave the keycode since the sitting was last opened.
+
+    Admission belongs to the candidate's booking on the server, not to a browser: the next
+    person to sign in on a shared exam-room PC needs the keycode again, and the candidate can
+    sign in again elsewhere without it."""
+    opened_at = booking.sitting.opened_at
+    return booking.admitted_at is not None and (opened_at is None or booking.admitted_at >= opened_at)
 
 
 def check_can_start(sitting: Sitting, now: datetime) -> None:
@@ -59,9 +74,9 @@ def check_can_start(sitting: Sitting, now: datetime) -> None:
         raise NotAllowed("This sitting's window has ended.")
 
 
-def check_keycode(session: Session, sitting: Sitting, candidate: User, keycode: str,
-                  now: datetime) -> None:
+def check_keycode(session: Session, booking: Booking, keycode: str, now: datetime) -> None:
     """Accept the announced keycode, or count the wrong guess and raise; slow repeated guessing."""
+    sitting, candidate = booking.sitting, booking.candidate
     check_can_start(sitting, now)
     throttle = _throttle(session, "keycode", f"user:{candidate.id}")
     record = GuessRecord(throttle.failures, throttle.last_failure_at, throttle.blocked_until)
@@ -71,9 +86,8 @@ def check_keycode(session: Session, sitting: Sitting, candidate: User, keycode: 
     typed = "".join(keycode.split()).upper()
     if sitting.keycode and secrets.compare_digest(typed, sitting.keycode):
         throttle.failures, throttle.blocked_until = 0, None
-        booking = session.scalar(select(Booking).where(Booking.sitting_id == sitting.id,
-                                                       Booking.candidate_id == candidate.id))
-        booking.admitted_at = booking.admitted_at or now  # the invigilator's board: "waiting"
+        if not is_admitted(booking):
+            booking.admitted_at = now  # the invigilator's board: "waiting"
         return
     record = record.after_failure(now)
     throttle.failures = record.failures
