@@ -11,6 +11,7 @@ from quiz.delivery import present, service
 from quiz.delivery.forms import KeycodeForm
 from quiz.web.forms import ButtonForm
 from quiz.errors import BadRequest, Refused
+from quiz.db import begin_write
 from quiz.web import db, error_response, now, role_required
 
 bp = Blueprint("delivery", __name__)
@@ -22,8 +23,15 @@ def _grace() -> timedelta:
 
 
 def _attempt(attempt_id: int, lock: bool = False):
-    """Return the signed-in candidate's attempt, committing a finalise if time ran out."""
+    """Return the signed-in candidate's attempt, committing a finalise if time ran out.
+
+    lock=True is for a request that will change the attempt: it reads the attempt again in a
+    transaction that holds the write lock (SQLite) or the attempt's row lock (PostgreSQL), so
+    nothing changes the attempt between the checks and the write.
+    """
     session = db()
+    if lock:
+        begin_write(session)
     attempt = service.attempt_for_candidate(session, attempt_id, current_user, now(), _grace(),
                                             lock=lock)
     if attempt.status != "in_progress":
@@ -50,6 +58,8 @@ def join(sitting_id: int):
     form = KeycodeForm()
     status = 200
     if form.validate_on_submit():
+        begin_write(session)
+        booking = service.booking_for_candidate(session, sitting_id, current_user, fresh=True)
         try:
             service.check_keycode(session, booking, form.keycode.data, now())
         except Refused as refused:
@@ -87,9 +97,15 @@ def start(sitting_id: int):
         return redirect(url_for("delivery.join", sitting_id=sitting_id))
     if not ButtonForm().validate_on_submit():
         return error_response(400, "The start form was incomplete or expired. Go back and try again.")
-    attempt = service.start_attempt(session, booking.sitting, current_user, now())
-    session.commit()
-    return redirect(url_for("delivery.resume", attempt_id=attempt.id))
+    attempt = service.existing_attempt(session, booking.sitting, current_user)
+    if attempt is None:
+        paper = service.paper_for(session, booking.sitting, now())  # before taking the lock
+        begin_write(session)
+        booking = service.booking_for_candidate(session, sitting_id, current_user, fresh=True)
+        attempt = service.start_attempt(session, booking.sitting, current_user, now(), paper=paper)
+        session.commit()
+    return redirect(url_for("delivery.question", attempt_id=attempt.id,
+                            position=service.first_unanswered(session, attempt)))
 
 
 # --- during the test ----------------------------------------------------------------------------
@@ -101,9 +117,8 @@ def resume(attempt_id: int):
     attempt = _attempt(attempt_id)
     if attempt.status != "in_progress":
         return redirect(url_for("delivery.result", attempt_id=attempt.id))
-    unanswered = [q.position for q in attempt.questions if q.chosen is None]
     return redirect(url_for("delivery.question", attempt_id=attempt.id,
-                            position=unanswered[0] if unanswered else 1))
+                            position=service.first_unanswered(db(), attempt)))
 
 
 @bp.route("/attempts/<int:attempt_id>/q/<int:position>", methods=["GET", "POST"])

@@ -66,7 +66,7 @@ def test_the_right_keycode_shows_the_instructions_and_start_fixes_the_paper(clie
 
     started = client.post(f"/sittings/{exam.sitting.id}/start")
     attempt = session.scalar(select(Attempt))
-    assert started.headers["Location"].endswith(f"/attempts/{attempt.id}")
+    assert started.headers["Location"].endswith(f"/attempts/{attempt.id}/q/1")
     questions = session.scalars(select(AttemptQuestion).order_by(AttemptQuestion.position)).all()
     assert len(questions) == 6
     assert {q.outcome for q in questions} == {1, 2}
