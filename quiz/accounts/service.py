@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quiz import audit
+from quiz.db import begin_write
 from quiz.accounts.models import ROLES, Centre, Throttle, User
 from quiz.accounts.throttle import GuessRecord
 
@@ -33,10 +34,12 @@ def authenticate(session: Session, username: str, password: str, now: datetime) 
                             "seconds.", wait)
     user = session.scalar(select(User).where(func.lower(User.username) == target))
     if user is not None and user.active and user.check_password(password):
+        begin_write(session)  # the slow hash was checked before taking SQLite's write lock
         if throttle is not None:
             throttle.failures, throttle.blocked_until = 0, None
         audit.record(session, now, "signed_in", user)
         return user
+    begin_write(session)
     if throttle is None:
         throttle = Throttle(kind="password", target=target, failures=0)
         session.add(throttle)

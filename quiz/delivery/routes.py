@@ -98,14 +98,14 @@ def start(sitting_id: int):
     if not ButtonForm().validate_on_submit():
         return error_response(400, "The start form was incomplete or expired. Go back and try again.")
     attempt = service.existing_attempt(session, booking.sitting, current_user)
-    if attempt is None:
-        paper = service.paper_for(session, booking.sitting, now())  # before taking the lock
-        begin_write(session)
-        booking = service.booking_for_candidate(session, sitting_id, current_user, fresh=True)
-        attempt = service.start_attempt(session, booking.sitting, current_user, now(), paper=paper)
-        session.commit()
-    return redirect(url_for("delivery.question", attempt_id=attempt.id,
-                            position=service.first_unanswered(session, attempt)))
+    if attempt is not None:  # pressed Start twice, or again after signing in elsewhere
+        return redirect(url_for("delivery.resume", attempt_id=attempt.id))
+    paper = service.paper_for(session, booking.sitting, now())  # before taking the lock
+    begin_write(session)
+    booking = service.booking_for_candidate(session, sitting_id, current_user, fresh=True)
+    attempt = service.start_attempt(session, booking.sitting, current_user, now(), paper=paper)
+    session.commit()
+    return redirect(url_for("delivery.question", attempt_id=attempt.id, position=1))
 
 
 # --- during the test ----------------------------------------------------------------------------
