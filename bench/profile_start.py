@@ -27,7 +27,7 @@ def main(argv: list[str] | None = None) -> None:
     args = parser.parse_args(argv)
     from quiz import create_app
     url = args.database or "sqlite:///" + str(scratch_folder() / "profile.sqlite3")
-    exam = prepare_exam_day(url, args.candidates)
+    exam = prepare_exam_day(url, 2 * args.candidates + 5)
     app = create_app({"QUIZ_DATABASE_URL": url, "SECRET_KEY": "profile", "QUIZ_SCHEDULER": False,
                       "WTF_CSRF_ENABLED": False})
     clients = []
@@ -51,22 +51,53 @@ def main(argv: list[str] | None = None) -> None:
             requests += 1
         assert response.status_code == 200 and re.search(rb"/attempts/\d+/q/1", response.data)
 
-    profiler = cProfile.Profile()
+    warm, timed, profiled = clients[:5], clients[5:5 + args.candidates], clients[5 + args.candidates:]
+    for client in warm:  # templates compiled, caches filled, as on a server that has been up
+        start(client)
+    requests = 0
     cpu, wall = time.process_time(), time.perf_counter()
+    for client in timed:
+        start(client)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    n = len(timed)
+    print(f"{n} starts, {requests / n:.0f} requests each from keycode page to first question: "
+          f"{cpu / n * 1000:.1f} ms CPU per start (wall {wall / n * 1000:.1f} ms)")
+    profiler = cProfile.Profile()
     profiler.enable()
-    for client in clients:
+    for client in profiled:
         start(client)
     profiler.disable()
-    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
-    n = len(clients)
-    print(f"{n} starts, {requests / n:.0f} requests each: {cpu / n * 1000:.1f} ms CPU per start "
-          f"(under cProfile; wall {wall / n * 1000:.1f} ms)")
+    print(f"then {len(profiled)} more under cProfile, the functions taking the most time:")
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("tottime").print_stats(args.top)
     print(out.getvalue())
-    # The same again without the profiler's overhead, on fresh candidates' second visit.
+    _per_request(timed)
     app.extensions["quiz.engine"].dispose()
+
+
+def _per_request(clients) -> None:
+    """Print the CPU of one save, one status poll and one question page, over many."""
+    attempts = []
+    for client in clients:
+        page = client.get("/tests")
+        found = re.search(rb"/attempts/(\d+)", page.data)
+        attempts.append((client, int(found.group(1))))
+    operations = {
+        "save an answer": lambda c, a, n: c.post(f"/api/attempts/{a}/answers", json={
+            "position": n % 30 + 1, "choice": n % 4, "seq": n + 1}),
+        "status poll": lambda c, a, n: c.get(f"/api/attempts/{a}/status"),
+        "question page": lambda c, a, n: c.get(f"/attempts/{a}/q/{n % 30 + 1}"),
+    }
+    for name, action in operations.items():
+        cpu = time.process_time()
+        count = 0
+        for n in range(5):
+            for client, attempt in attempts:
+                assert action(client, attempt, n).status_code == 200
+                count += 1
+        print(f"{name}: {(time.process_time() - cpu) / count * 1000:.1f} ms CPU each "
+              f"(mean of {count})")
 
 
 if __name__ == "__main__":
