@@ -12,9 +12,17 @@ import os
 cores = multiprocessing.cpu_count()
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
-worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gthread")
+# gevent: a worker holds thousands of idle connections cheaply, which the push channel (one
+# server-sent event stream per candidate) needs, and psycopg 3 waits cooperatively under it
+# (10 queries of pg_sleep(0.5) in 0.6 s from one worker). SQLite calls block a worker while they
+# run, which is why a request holds SQLite's write lock only for its own statements. Measured
+# against sync and gthread for the start and save paths (bench/RESULTS.md, "Choosing the
+# workers"): CPU per start and per save were the same within the noise of the shared machine,
+# and neither class won both rounds on either database.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gevent")
+# Two per core: while one waits on the database or the network, the other computes.
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * cores))
-threads = int(os.environ.get("GUNICORN_THREADS", 4))
+threads = int(os.environ.get("GUNICORN_THREADS", 4))  # gthread only
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", 1000))  # gevent only
 
 # A whole hall connects in the same second: keep the queue of waiting connections long

@@ -100,6 +100,9 @@ class Browser:
             found[name] = value
         if "chunked" in found.get("transfer-encoding", ""):
             rest = _unchunk(rest)
+        elif "content-length" in found and len(rest) < int(found["content-length"]):
+            # The server died part way through its answer: the browser saw no answer.
+            raise RequestFailed(f"{method} {path}: answer cut short")
         return Response(status, found, rest, seconds)
 
     async def _exchange(self, raw: bytes) -> bytes:

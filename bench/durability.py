@@ -45,11 +45,11 @@ def run(url: str, database: str, candidates: int, answer_seconds: float = 10.0,
     folder = scratch_folder()
     exam = prepare_exam_day(url, candidates)
     port = free_port()
-    env = app_env(url, GUNICORN_WORKERS="2", GUNICORN_THREADS="4",
-                  GUNICORN_WORKER_CLASS="gthread")
+    env = app_env(url)  # the shipped gunicorn.conf.py
     servers = [gunicorn("quiz:create_app()", port, env, folder / "server.log"),
                finalising_worker(env, folder / "worker.log")]
-    plan = Plan(candidates=candidates, window=2.0, signin_rate=max(20.0, candidates / 10),
+    plan = Plan(candidates=candidates, window=max(2.0, candidates / 25),
+                signin_rate=max(20.0, candidates / 10),
                 think=think, answer_seconds=answer_seconds, poll_seconds=2.0)
     for server in servers:
         server.start()
@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--candidates", "-n", type=int, default=500)
     parser.add_argument("--answer-seconds", type=float, default=30.0)
     parser.add_argument("--kill-after", type=float, default=10.0)
-    parser.add_argument("--think", type=float, default=2.0)
+    parser.add_argument("--think", type=float, default=8.0)
     args = parser.parse_args(argv)
     with Database(args.database, scratch_folder()) as url:
         result = run(url, args.database, args.candidates, args.answer_seconds, args.kill_after,

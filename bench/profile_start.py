@@ -16,6 +16,8 @@ import pstats
 import re
 import time
 
+from sqlalchemy import event
+
 from bench.servers import prepare_exam_day, scratch_folder
 
 
@@ -62,12 +64,20 @@ def main(argv: list[str] | None = None) -> None:
     n = len(timed)
     print(f"{n} starts, {requests / n:.0f} requests each from keycode page to first question: "
           f"{cpu / n * 1000:.1f} ms CPU per start (wall {wall / n * 1000:.1f} ms)")
+    statements = []
+    engine = app.extensions["quiz.engine"]
+    count = lambda *_args: statements.append(1)  # noqa: E731
+    event.listen(engine, "before_cursor_execute", count)
     profiler = cProfile.Profile()
     profiler.enable()
     for client in profiled:
         start(client)
     profiler.disable()
-    print(f"then {len(profiled)} more under cProfile, the functions taking the most time:")
+    event.remove(engine, "before_cursor_execute", count)
+    calls = pstats.Stats(profiler).total_calls
+    print(f"then {len(profiled)} more under cProfile: {len(statements) / len(profiled):.1f} SQL "
+          f"statements and {calls / len(profiled):,.0f} Python function calls per start; the "
+          "functions taking the most time:")
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out)
     stats.sort_stats("tottime").print_stats(args.top)
