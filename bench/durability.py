@@ -30,13 +30,16 @@ class Durability:
     lost: int
     killed: int
     retried: int
+    saves_before_kill: int  # saves acknowledged before the kill
+    saves_after_restart: int  # and after the restart
     load: tuple
 
     def line(self) -> str:
         return (f"{self.database}: {self.candidates} candidates ({self.started} started), kill -9 "
                 f"of {self.killed} server processes while answering: {self.lost} of "
-                f"{self.acknowledged:,} acknowledged saves lost; {self.retried} saves retried "
-                f"after no answer (load average {self.load[0]:.1f})")
+                f"{self.acknowledged:,} acknowledged answers lost ({self.saves_before_kill} saves "
+                f"acknowledged before the kill, {self.saves_after_restart} after the restart, "
+                f"{self.retried} retried after no answer; load average {self.load[0]:.1f})")
 
 
 def run(url: str, database: str, candidates: int, answer_seconds: float = 10.0,
@@ -58,14 +61,15 @@ def run(url: str, database: str, candidates: int, answer_seconds: float = 10.0,
         rec = Recorder()
         day = ExamDayRun(plan, exam, port, rec,
                          retry_until=time.monotonic() + 600)  # bounded: 10 minutes at most
-        killed, started = asyncio.run(_scenario(day, servers, port, kill_after, down_seconds))
+        killed, started, before = asyncio.run(_scenario(day, servers, port, kill_after,
+                                                        down_seconds))
     finally:
         for server in servers:
             server.stop()
     acknowledged, lost = lost_answers(url, day.candidates)
     retried = sum(v for k, v in rec.errors.items() if k.startswith("save retried"))
     return Durability(database, candidates, started, acknowledged, lost, killed, retried,
-                      os.getloadavg())
+                      before, rec.acknowledged - before, os.getloadavg())
 
 
 async def _scenario(day: ExamDayRun, servers, port: int, kill_after: float,
@@ -83,7 +87,7 @@ async def _scenario(day: ExamDayRun, servers, port: int, kill_after: float,
     until = time.monotonic() + plan.answer_seconds
     answering = asyncio.gather(*(day.answer(c, until) for c in running))
     await asyncio.sleep(kill_after)
-    killed = 0
+    killed, before = 0, day.rec.acknowledged
     for server in servers:
         killed += await asyncio.to_thread(server.kill9)
     await asyncio.sleep(down_seconds)
@@ -91,7 +95,7 @@ async def _scenario(day: ExamDayRun, servers, port: int, kill_after: float,
         server.start()
     await asyncio.to_thread(wait_until_serving, port)
     await answering
-    return killed, len(running)
+    return killed, len(running), before
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -19,7 +19,7 @@ def test_killing_every_server_process_mid_test_loses_no_acknowledged_answer(app,
     assert result.killed >= 3  # gunicorn's master, its workers and the finalising worker
     assert result.started == 16
     assert result.retried > 0  # browsers really did find the server gone, and retried
-    assert result.acknowledged > 100
+    assert result.saves_before_kill > 0 and result.saves_after_restart > 0
     assert result.lost == 0, result.line()
 
 
