@@ -129,7 +129,9 @@ def is_lost_write_race(error: BaseException) -> bool:
     committed since this transaction's reads): the whole unit of work must run again."""
     original = getattr(error, "orig", None)
     code = getattr(original, "sqlite_errorcode", None)
-    return code is not None and code & 0xFF == 5
+    # Waiting too long for BEGIN IMMEDIATE is a real time-out, not a race to run again.
+    waited = (getattr(error, "statement", None) or "").startswith("BEGIN IMMEDIATE")
+    return code is not None and code & 0xFF == 5 and not waited
 
 
 def _sqlite_begin(conn) -> None:
