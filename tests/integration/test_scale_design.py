@@ -155,3 +155,19 @@ def test_counting_statements_a_start_reads_the_bank_once_until_it_changes(sessio
         event.remove(engine, "before_cursor_execute", listener)
     full_reads = [s for s in statements if "item_version.options" in s]
     assert len(full_reads) == 1
+
+
+@ON_SQLITE
+def test_waiting_too_long_for_the_write_lock_is_a_time_out_not_a_race_to_run_again(sqlite_only):
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import OperationalError
+
+    from quiz.db import _sqlite_begin, _sqlite_pragmas, is_lost_write_race
+    impatient = create_engine("sqlite:///" + sqlite_only, connect_args={"timeout": 0.1})
+    event.listen(impatient, "connect", _sqlite_pragmas)
+    event.listen(impatient, "begin", _sqlite_begin)
+    with WriteLock(sqlite_only), pytest.raises(OperationalError) as refused:
+        with impatient.begin() as connection:
+            connection.execute(text("UPDATE sitting SET title = title"))
+    impatient.dispose()
+    assert not is_lost_write_race(refused.value)
