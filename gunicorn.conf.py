@@ -13,12 +13,13 @@ cores = multiprocessing.cpu_count()
 
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # gevent: a worker holds thousands of idle connections cheaply, which the push channel (one
-# server-sent event stream per candidate) needs, and psycopg 3 waits cooperatively under it
-# (10 queries of pg_sleep(0.5) in 0.6 s from one worker). SQLite calls block a worker while they
-# run, which is why a request holds SQLite's write lock only for its own statements. Measured
-# against sync and gthread for the start and save paths (bench/RESULTS.md, "Choosing the
-# workers"): CPU per start and per save were the same within the noise of the shared machine,
-# and neither class won both rounds on either database.
+# server-sent event stream per candidate, replacing the status polls) needs; psycopg 3 waits
+# cooperatively under it. Measured against sync and gthread (bench/RESULTS.md, "Choosing the
+# workers"): the same CPU per start and save on SQLite; on PostgreSQL 20-50% more CPU per start
+# than gthread, which the streams repay many times over by removing the polls. Without the
+# streams (or on SQLite) GUNICORN_WORKER_CLASS=gthread is as good or better. SQLite calls block a
+# gevent worker while they run, which is why a request holds SQLite's write lock only for its own
+# statements.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gevent")
 # Two per core: while one waits on the database or the network, the other computes.
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * cores))
