@@ -129,13 +129,28 @@ def register(app: Flask) -> None:
 
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'")
-        if request.path.startswith(("/attempts", "/api/", "/invigilate", "/results")):
-            # Exam content must not linger in shared browser caches.
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if not request.path.startswith("/static/"):
+            # Every page is someone's: exam content, keys, results or a roster. None may linger
+            # in a browser's cache for the next person at a shared exam-room computer.
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'", "img-src 'self' data:", "style-src 'self'", "script-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",  # an injected <base> cannot send our relative links elsewhere
+    "form-action 'self'",  # nor can an injected form post answers or passwords elsewhere
+    "frame-ancestors 'none'",  # no other site may frame a page to trick clicks
+])
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
