@@ -12,6 +12,7 @@ from quiz.delivery.forms import KeycodeForm
 from quiz.web.forms import ButtonForm
 from quiz.errors import BadRequest, Refused
 from quiz.web import db, error_response, now, role_required
+from quiz.web.limits import MAX_ID
 
 bp = Blueprint("delivery", __name__)
 api = Blueprint("delivery_api", __name__, url_prefix="/api")
@@ -207,12 +208,14 @@ def _json_body() -> dict:
     return body
 
 
-def _field_int(body: dict, name: str, required: bool = True):
+def _field_int(body: dict, name: str, required: bool = True, maximum: int = MAX_ID):
     value = body.get(name)
     if value is None and not required:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise BadRequest(f"{name} must be a whole number.")
+    if not -maximum <= value <= maximum:
+        raise BadRequest(f"{name} is out of range: it must be a whole number of at most {maximum}.")
     return value
 
 
@@ -223,7 +226,7 @@ def save_answer(attempt_id: int):
     body = _json_body()
     position = _field_int(body, "position")
     choice = _field_int(body, "choice", required=False)
-    seq = _field_int(body, "seq")
+    seq = _field_int(body, "seq", maximum=service.MAX_SEQ)
     session = db()
     attempt = _attempt(attempt_id, lock=True)
     saved = service.save_answer(session, attempt, position, choice, seq, now(), _grace())

@@ -6,6 +6,7 @@ from functools import wraps
 from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 
@@ -78,7 +79,7 @@ def error_response(status: int, message: str, code: str | None = None, **extra):
 
 def _default_code(status: int) -> str:
     return {400: "bad_request", 403: "forbidden", 404: "not_found", 409: "conflict",
-            429: "too_many_attempts"}.get(status, "error")
+            413: "too_large", 429: "too_many_attempts"}.get(status, "error")
 
 
 def register(app: Flask) -> None:
@@ -92,8 +93,12 @@ def register(app: Flask) -> None:
     from quiz.invigilation.routes import bp as invigilation_bp
     from quiz.itembank.routes import bp as bank_bp
     from quiz.results.routes import bp as results_bp
-    from quiz.web import times
+    from quiz.web import limits, times
 
+    app.url_map.converters["int"] = limits.BoundedIntegerConverter  # before any route is added
+    app.json = limits.GuardedJSONProvider(app)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = limits.MAX_CONTENT_LENGTH
     for blueprint in (accounts_bp, delivery_bp, delivery_api, invigilation_bp, invigilation_api,
                       results_bp, bank_bp):
         app.register_blueprint(blueprint)
@@ -126,6 +131,28 @@ def register(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def http_error(err):
         return error_response(err.code or 500, err.description or err.name)
+
+    @app.before_request
+    def smaller_limit_for_the_api():
+        if request.path.startswith("/api/"):
+            request.max_content_length = min(limits.API_MAX_CONTENT_LENGTH,
+                                             app.config["MAX_CONTENT_LENGTH"])
+
+    @app.errorhandler(413)
+    def too_large(_err):
+        limit = request.max_content_length or app.config["MAX_CONTENT_LENGTH"]
+        return error_response(413, f"This request is larger than the {limits.size(limit)} "
+                                   "allowed, so nothing was read or changed.", "too_large")
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def out_of_range(err):
+        # The last line of defence: a value that reached the database but does not fit its
+        # column. Inputs are bounded where they enter; this keeps one that was missed a 400.
+        db().rollback()
+        app.logger.warning("refused a value the database cannot hold: %s", err)
+        return error_response(400, "A number or text in the request is too large for us to "
+                                   "store, so nothing was changed.")
 
     @app.after_request
     def security_headers(response):
