@@ -3,7 +3,7 @@
 The limits, and why each is what it is (README "Limits" repeats them for operators):
 
 - a request body may be at most MAX_CONTENT_LENGTH (8 MB): the largest upload is a roster CSV
-  (read up to 2 MB) or a bank file (2 MB), with room for multipart framing;
+  (read up to 2 MB) or a bank file (1 MB), with room for multipart framing;
 - a request to the JSON API (/api/...) may be at most API_MAX_CONTENT_LENGTH (64 KB): an answer
   is under 100 bytes, so even a queue of every answer of a long test fits many times over;
 - JSON may nest at most as deep as the parser's recursion allows (about 1,000 levels); deeper
