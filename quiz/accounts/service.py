@@ -1,13 +1,15 @@
 """Use cases for accounts: sign in with slowed-down guessing, create users."""
 from __future__ import annotations
 
+import secrets
 from datetime import datetime, timedelta
+from functools import cache
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quiz import audit
-from quiz.accounts.models import ROLES, Centre, Throttle, User
+from quiz.accounts.models import ROLES, UNUSABLE_PASSWORD, Centre, Throttle, User
 from quiz.accounts.throttle import GuessRecord
 
 
@@ -32,7 +34,9 @@ def authenticate(session: Session, username: str, password: str, now: datetime) 
         raise SignInRefused(f"Too many wrong sign-ins for this account. Try again in {seconds} "
                             "seconds.", wait)
     user = session.scalar(select(User).where(func.lower(User.username) == target))
-    if user is not None and user.active and user.check_password(password):
+    if user is None or user.password_hash == UNUSABLE_PASSWORD:
+        _stand_in().check_password(password)  # the same work, so timing does not tell
+    elif user.check_password(password) and user.active:
         if throttle is not None:
             throttle.failures, throttle.blocked_until = 0, None
         audit.record(session, now, "signed_in", user)
@@ -45,6 +49,16 @@ def authenticate(session: Session, username: str, password: str, now: datetime) 
     throttle.last_failure_at = record.last_failure_at
     throttle.blocked_until = record.blocked_until
     raise SignInRefused("That username and password do not match an account.")
+
+
+@cache
+def _stand_in() -> User:
+    """Return an account that exists nowhere, whose password check costs what a real one does.
+
+    Its hash is made by User.set_password, so it follows whatever scheme and cost are current."""
+    user = User(username="", full_name="", role="candidate")
+    user.set_password(secrets.token_urlsafe(16))
+    return user
 
 
 def create_user(session: Session, *, username: str, password: str, full_name: str, role: str,
