@@ -8,7 +8,7 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from quiz.accounts.forms import LoginForm
 from quiz.accounts.service import SignInRefused, authenticate
-from quiz.web import db, now
+from quiz.web import db, guess_source, now
 
 bp = Blueprint("accounts", __name__)
 
@@ -35,7 +35,8 @@ def login():
     if form.validate_on_submit():
         session = db()
         try:
-            user = authenticate(session, form.username.data, form.password.data, now())
+            user = authenticate(session, form.username.data, form.password.data, now(),
+                                guess_source())
         except SignInRefused as refused:
             session.commit()  # the failure count must stick
             form.form_errors.append(str(refused))

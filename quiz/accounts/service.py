@@ -9,8 +9,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quiz import audit
-from quiz.accounts.models import ROLES, UNUSABLE_PASSWORD, Centre, Throttle, User
-from quiz.accounts.throttle import GuessRecord
+from quiz.accounts import guessing
+from quiz.accounts.models import ROLES, UNUSABLE_PASSWORD, Centre, User
+from quiz.accounts.throttle import Source, seconds
 
 
 class SignInRefused(Exception):
@@ -21,33 +22,32 @@ class SignInRefused(Exception):
         self.wait = wait
 
 
-def authenticate(session: Session, username: str, password: str, now: datetime) -> User:
-    """Return the user if the password is right; count and slow down wrong guesses."""
-    target = username.strip().lower()
-    throttle = session.scalar(select(Throttle).where(Throttle.kind == "password",
-                                                     Throttle.target == target))
-    record = GuessRecord() if throttle is None else GuessRecord(
-        throttle.failures, throttle.last_failure_at, throttle.blocked_until)
-    wait = record.wait(now)
+def authenticate(session: Session, username: str, password: str, now: datetime,
+                 source: Source = Source()) -> User:
+    """Return the user if the password is right; count and slow down wrong guesses.
+
+    Guesses are counted per source address and per account from that address, so a guesser
+    elsewhere cannot lock the owner out. Made-up usernames are counted against their source
+    only, so they leave no row each behind."""
+    wait = guessing.source_wait(session, "password", source, now)
     if wait:
-        seconds = max(1, int(wait.total_seconds() + 0.999))
-        raise SignInRefused(f"Too many wrong sign-ins for this account. Try again in {seconds} "
-                            "seconds.", wait)
-    user = session.scalar(select(User).where(func.lower(User.username) == target))
+        raise SignInRefused("Too many wrong sign-ins from this network. Try again in "
+                            f"{seconds(wait)} seconds.", wait)
+    user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    # Looked up for unknown usernames too, so both take the same queries.
+    pair = f"user:{user.id if user is not None else '-'}@{source.address}"
+    wait = guessing.target_wait(session, "password", pair, now)
+    if wait:
+        raise SignInRefused("Too many wrong sign-ins for this account. Try again in "
+                            f"{seconds(wait)} seconds.", wait)
     if user is None or user.password_hash == UNUSABLE_PASSWORD:
         _stand_in().check_password(password)  # the same work, so timing does not tell
     elif user.check_password(password) and user.active:
-        if throttle is not None:
-            throttle.failures, throttle.blocked_until = 0, None
+        guessing.forget(session, "password", pair)
         audit.record(session, now, "signed_in", user)
         return user
-    if throttle is None:
-        throttle = Throttle(kind="password", target=target, failures=0)
-        session.add(throttle)
-    record = record.after_failure(now)
-    throttle.failures = record.failures
-    throttle.last_failure_at = record.last_failure_at
-    throttle.blocked_until = record.blocked_until
+    guessing.count_failure(session, "password", source, now,
+                           target=pair if user is not None else None)
     raise SignInRefused("That username and password do not match an account.")
 
 

@@ -11,7 +11,7 @@ from quiz.delivery import present, service
 from quiz.delivery.forms import KeycodeForm
 from quiz.web.forms import ButtonForm
 from quiz.errors import BadRequest, Refused
-from quiz.web import db, error_response, now, role_required
+from quiz.web import db, error_response, guess_source, now, role_required
 from quiz.web.limits import MAX_ID
 
 bp = Blueprint("delivery", __name__)
@@ -52,7 +52,8 @@ def join(sitting_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            service.check_keycode(session, sitting, current_user, form.keycode.data, now())
+            service.check_keycode(session, sitting, current_user, form.keycode.data, now(),
+                                  guess_source())
         except Refused as refused:
             session.commit()  # the wrong guess is counted even though the request fails
             form.keycode.errors.append(str(refused))

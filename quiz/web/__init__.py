@@ -1,6 +1,7 @@
 """Web wiring shared by every area: the request's database session, roles, and error pages."""
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import wraps
 
 from flask import Flask, current_app, g, jsonify, render_template, request
@@ -9,6 +10,9 @@ from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from quiz.accounts.throttle import Source, source_of
 
 from quiz.db import utcnow
 from quiz.errors import Refused
@@ -48,6 +52,13 @@ def now():
     """Return the time now: the one place requests read the clock (tests may set QUIZ_CLOCK)."""
     clock = current_app.config.get("QUIZ_CLOCK") or utcnow
     return clock()
+
+
+def guess_source() -> Source:
+    """Return where this request's guesses (passwords, keycodes) are counted, with its limits."""
+    config = current_app.config
+    return Source(source_of(request.remote_addr), config["QUIZ_SOURCE_GUESS_BURST"],
+                  timedelta(seconds=config["QUIZ_SOURCE_GUESS_INTERVAL_SECONDS"]))
 
 
 def role_required(*roles: str):
@@ -94,6 +105,10 @@ def register(app: Flask) -> None:
     from quiz.itembank.routes import bp as bank_bp
     from quiz.results.routes import bp as results_bp
     from quiz.web import limits, times
+
+    if app.config.get("QUIZ_TRUSTED_PROXIES"):
+        proxies = app.config["QUIZ_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     app.url_map.converters["int"] = limits.BoundedIntegerConverter  # before any route is added
     app.json = limits.GuardedJSONProvider(app)
