@@ -134,8 +134,17 @@ def _answer_from_form(attempt, position: int):
     form = request.form  # CSRFProtect has already checked the token
     seq = _int_or_none(form.get("seq"))
     choice = _int_or_none(form.get("choice"))
-    if choice is not None and seq is not None:
-        service.save_answer(session, attempt, position, choice, seq, now(), _grace())
+    if form.get("choice", "") != "":
+        try:
+            if choice is None or seq is None:
+                raise BadRequest("the form was incomplete")
+            service.save_answer(session, attempt, position, choice, seq, now(), _grace())
+        except BadRequest:
+            # Only a tampered or broken form gets here; say so and stay on the question.
+            flash("Your answer was not saved: the form did not hold one of the options. "
+                  "Choose one of the options and try again.")
+            return redirect(url_for("delivery.question", attempt_id=attempt.id,
+                                    position=position))
     action = form.get("action", "next")
     if action == "flag":
         current = service.question_at(session, attempt, position)
@@ -148,10 +157,10 @@ def _answer_from_form(attempt, position: int):
 
 
 def _int_or_none(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
+    """Return a form field's whole number (ASCII digits only), or None."""
+    if value is None or not value.isascii() or not value.isdigit() or len(value) > 18:
         return None
+    return int(value)
 
 
 @bp.route("/attempts/<int:attempt_id>/review")
