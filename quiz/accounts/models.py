@@ -48,6 +48,8 @@ class User(UserMixin, Base):
     extra_time_percent: Mapped[int] = mapped_column(Integer, default=0)
     large_text: Mapped[bool] = mapped_column(Boolean, default=False)
     high_contrast: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Supervised rest breaks that stop the clock, up to this many minutes per test.
+    rest_break_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of every session cookie; raising it ends every session the account has (sign-out,
     # a password change, an administrator's "sign this account out").
