@@ -16,7 +16,8 @@ from quiz.db import at, begin_write, seconds_between
 from quiz.errors import (AttemptClosed, AttemptPaused, BadRequest, NotAllowed, NotFound, OnBreak,
                          Refused, TimeUp, TooManyGuesses)
 from quiz.accounts.models import Throttle, User
-from quiz.accounts.throttle import GuessRecord
+from quiz.accounts import guessing
+from quiz.accounts.throttle import GuessRecord, Source
 from quiz.delivery import breaks
 from quiz.delivery.clock import percent_of
 from quiz.delivery.models import Attempt, AttemptQuestion, Booking, Sitting
@@ -82,10 +83,16 @@ def check_can_start(sitting: Sitting, now: datetime) -> None:
         raise NotAllowed("This sitting's window has ended.")
 
 
-def check_keycode(session: Session, booking: Booking, keycode: str, now: datetime) -> None:
-    """Accept the announced keycode, or count the wrong guess and raise; slow repeated guessing."""
+def check_keycode(session: Session, booking: Booking, keycode: str, now: datetime,
+                  source: Source = Source()) -> None:
+    """Accept the announced keycode, or count the wrong guess and raise; slow repeated guessing
+    per account and, generously, per source address (one machine trying many accounts)."""
     sitting, candidate = booking.sitting, booking.candidate
     check_can_start(sitting, now)
+    wait = guessing.source_wait(session, "keycode", source, now)
+    if wait:
+        raise TooManyGuesses(f"Too many wrong keycodes from this network. Try again in "
+                             f"{_seconds(wait)} seconds.")
     target = f"user:{candidate.id}"
     throttle = session.scalar(select(Throttle).where(Throttle.kind == "keycode",
                                                      Throttle.target == target))
@@ -108,6 +115,7 @@ def check_keycode(session: Session, booking: Booking, keycode: str, now: datetim
     throttle.failures = record.failures
     throttle.last_failure_at = record.last_failure_at
     throttle.blocked_until = record.blocked_until
+    guessing.count_failure(session, "keycode", source, now)
     audit.record(session, now, "keycode_refused", candidate, sitting_id=sitting.id)
     raise BadRequest("That keycode is not right. Check the keycode the invigilator announced.")
 
