@@ -6,7 +6,7 @@ HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PYTEST_ARGS ?=
 
-.PHONY: run test test-fast bench clean
+.PHONY: run test test-fast bench bench-exam-day bench-durability profile-start clean
 
 $(VENV)/bin/python:
 	python3 -m venv $(VENV)
@@ -39,8 +39,25 @@ test-fast: $(VENV)/.test-installed
 
 ## bench: timing benchmarks (ratios and medians; figures recorded in bench/RESULTS.md)
 bench: $(VENV)/.test-installed
+	$(PY) -m bench.bench_lint
 	$(PY) -m bench.bench_analysis --seed 1
 	$(PY) -m bench.bench_analysis_db --attempts 100000
+
+## bench-exam-day: the exam-day table, N = 1,000 / 3,000 / 10,000 on SQLite and PostgreSQL,
+## written into bench/RESULTS.md (about 2 hours; run it on a quiet machine)
+bench-exam-day: $(VENV)/.test-installed
+	scripts/ensure-test-tools
+	$(PY) -m bench.exam_day --matrix --write bench/RESULTS.md
+
+## bench-durability: kill -9 of every server process with 500 candidates answering, both databases
+bench-durability: $(VENV)/.test-installed
+	scripts/ensure-test-tools
+	$(PY) -m bench.durability --database sqlite --candidates 500
+	$(PY) -m bench.durability --database postgresql --candidates 500
+
+## profile-start: CPU per start and the functions it goes to (cProfile, in one process)
+profile-start: $(VENV)/.test-installed
+	$(PY) -m bench.profile_start --candidates 200
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

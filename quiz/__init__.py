@@ -5,20 +5,40 @@ import os
 import secrets
 from pathlib import Path
 
-from flask import Flask
+from flask import Flask, g
 from flask_login import LoginManager
 from flask_wtf.csrf import CSRFProtect
+from sqlalchemy.exc import OperationalError
 
 from quiz.config import Config
-from quiz.db import make_engine, make_session_factory, read_only
+from quiz.db import deferred, is_lost_write_race, make_engine, make_session_factory, read_only
 
 csrf = CSRFProtect()
 login_manager = LoginManager()
 
 
+class QuizFlask(Flask):
+    """Flask, running a view once more if SQLite refused its deferred transaction's write."""
+
+    def dispatch_request(self):
+        """Dispatch; on a lost race for SQLite's write lock, run the view again holding it."""
+        try:
+            return super().dispatch_request()
+        except OperationalError as error:
+            if not is_lost_write_race(error) or g.get("quiz_write_first"):
+                raise
+        # Nothing was committed by the failed unit of work; views commit only what they decided
+        # on a consistent read, so running the whole view again from its start is safe.
+        from quiz.web import close_sessions
+        close_sessions()
+        g.pop("_login_user", None)  # reload the user on the new session
+        g.quiz_write_first = True
+        return super().dispatch_request()
+
+
 def create_app(test_config: dict | None = None) -> Flask:
     """Create and configure the app; nothing is connected or started at import time."""
-    app = Flask(__name__, instance_relative_config=True)
+    app = QuizFlask(__name__, instance_relative_config=True)
     os.makedirs(app.instance_path, exist_ok=True)
     app.config.from_object(Config(app.instance_path))
     if test_config:
@@ -28,7 +48,10 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     engine = make_engine(app.config["QUIZ_DATABASE_URL"])
     app.extensions["quiz.engine"] = engine
+    # Tools (the command line) take SQLite's write lock when they begin; requests and the
+    # finalising job begin deferred and take it only to write (quiz.db.begin_write).
     app.extensions["quiz.sessions"] = make_session_factory(engine)
+    app.extensions["quiz.request_sessions"] = make_session_factory(deferred(engine))
     app.extensions["quiz.read_sessions"] = make_session_factory(read_only(engine))
 
     csrf.init_app(app)

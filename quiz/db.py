@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, MetaData, create_engine, event
+from sqlalchemy import DateTime, Float, MetaData, create_engine, event, literal
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 from sqlalchemy.types import TypeDecorator
@@ -45,6 +47,31 @@ def utcnow() -> datetime:
     return datetime.now(timezone.utc)
 
 
+class seconds_between(FunctionElement):
+    """SQL for the seconds from one timestamp to another (later minus earlier), on both backends."""
+
+    type = Float()
+    name = "seconds_between"
+    inherit_cache = True
+
+
+@compiles(seconds_between, "sqlite")
+def _seconds_between_sqlite(element, compiler, **kw):
+    earlier, later = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"((julianday({later}) - julianday({earlier})) * 86400.0)"
+
+
+@compiles(seconds_between, "postgresql")
+def _seconds_between_postgresql(element, compiler, **kw):
+    earlier, later = (compiler.process(clause, **kw) for clause in element.clauses)
+    return f"EXTRACT(EPOCH FROM ({later} - {earlier}))"
+
+
+def at(moment: datetime):
+    """Return a bound timestamp for SQL expressions such as seconds_between."""
+    return literal(moment, UTCDateTime())
+
+
 def make_engine(url: str, autocommit: bool = False) -> Engine:
     """Create an engine for a database URL, tuned for the web app's many short transactions.
 
@@ -55,10 +82,10 @@ def make_engine(url: str, autocommit: bool = False) -> Engine:
         engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
         event.listen(engine, "connect", _sqlite_pragmas)
         if not autocommit:
-            # pysqlite starts transactions lazily, so two requests that read and then write can
-            # deadlock on the upgrade to a write lock; taking the lock at BEGIN avoids that.
-            # Read-only work (long exports, analysis) begins deferred instead: under WAL it reads
-            # a snapshot and never holds up a candidate's answer being saved.
+            # Tools and jobs take the write lock at BEGIN, so a read-then-write can never lose
+            # the upgrade to a write lock. Web requests (deferred) and read-only work begin
+            # deferred: under WAL they read a snapshot without holding up anyone's write, and a
+            # request that writes takes the lock only for its writing unit of work (begin_write).
             event.listen(engine, "begin", _sqlite_begin)
         return engine
     engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
@@ -66,6 +93,8 @@ def make_engine(url: str, autocommit: bool = False) -> Engine:
 
 
 READ_ONLY = "quiz_read_only"
+DEFERRED = "quiz_deferred"
+WRITE = "quiz_write"
 
 
 def read_only(engine: Engine) -> Engine:
@@ -73,9 +102,44 @@ def read_only(engine: Engine) -> Engine:
     return engine.execution_options(**{READ_ONLY: True})
 
 
+def deferred(engine: Engine) -> Engine:
+    """Return the engine for web requests: on SQLite a transaction takes the write lock only
+    when it first writes (or from its start, after begin_write), never for its reads."""
+    return engine.execution_options(**{DEFERRED: True})
+
+
+def begin_write(session: Session) -> None:
+    """End the session's reads and begin a transaction that may write, holding the write lock.
+
+    On SQLite, a deferred transaction that has read and then writes fails at once if another
+    write was committed in between (its snapshot is stale), so a use case that will write says
+    so first: its transaction then begins with BEGIN IMMEDIATE, waiting its turn for the lock,
+    and holds it only for the use case's own statements up to its commit. On PostgreSQL this
+    only ends the read transaction; row locks (FOR UPDATE) do the rest.
+    """
+    if session.in_transaction():
+        session.commit()
+    session.connection(execution_options={WRITE: True})
+
+
+def is_lost_write_race(error: BaseException) -> bool:
+    """Return whether an error is SQLite refusing a deferred transaction's first write.
+
+    SQLITE_BUSY (two readers upgrading at once) and SQLITE_BUSY_SNAPSHOT (another write
+    committed since this transaction's reads): the whole unit of work must run again."""
+    original = getattr(error, "orig", None)
+    code = getattr(original, "sqlite_errorcode", None)
+    # Waiting too long for BEGIN IMMEDIATE is a real time-out, not a race to run again.
+    waited = (getattr(error, "statement", None) or "").startswith("BEGIN IMMEDIATE")
+    return code is not None and code & 0xFF == 5 and not waited
+
+
 def _sqlite_begin(conn) -> None:
-    read = conn.get_execution_options().get(READ_ONLY)
-    conn.exec_driver_sql("BEGIN" if read else "BEGIN IMMEDIATE")
+    options = conn.get_execution_options()
+    if options.get(READ_ONLY) or (options.get(DEFERRED) and not options.get(WRITE)):
+        conn.exec_driver_sql("BEGIN")
+    else:
+        conn.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:

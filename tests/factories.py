@@ -1,6 +1,7 @@
 """Factories for test data, built through the same service functions the app uses."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
 from quiz.accounts.models import Centre
@@ -99,3 +100,8 @@ def make_sitting(session, blueprint_code: str, centre: Centre, candidates=(), *,
 def start(session, sitting: Sitting, candidate, now: datetime = MORNING, seed: int = 7):
     """Start an attempt as a candidate who typed the right keycode."""
     return delivery.start_attempt(session, sitting, candidate, now, seed=seed)
+
+
+def replace_status(item: BankItem, status: str) -> BankItem:
+    """Return the bank item with another status (e.g. retired), as an edited bank file would."""
+    return replace(item, status=status)

@@ -28,7 +28,11 @@ def _free_port() -> int:
 class ThrowawayPostgres:
     """A PostgreSQL cluster in a temporary folder, on a free port of 127.0.0.1."""
 
-    def __init__(self):
+    def __init__(self, durable: bool = False, max_connections: int = 100):
+        # The test suite turns durability off for speed; the load harness keeps it on, since
+        # that is what a real deployment pays for every commit.
+        self.durable = durable
+        self.max_connections = max_connections
         self.bindir = _bindir()
         self.folder = None
         self.port = None
@@ -53,7 +57,9 @@ class ThrowawayPostgres:
         data = self.folder / "data"
         self._run("initdb", "-D", str(data), "-U", "quiz", "--auth=trust", "-E", "UTF8")
         options = (f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 "
-                   "-c fsync=off -c synchronous_commit=off -c full_page_writes=off")
+                   f"-c max_connections={self.max_connections}")
+        if not self.durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run("pg_ctl", "-D", str(data), "-o", options, "-w", "-l",
                   str(self.folder / "log"), "start")
         self._run("createdb", "-h", "127.0.0.1", "-p", str(self.port), "-U", "quiz", "quiz_test")

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quiz import audit
+from quiz.db import begin_write
 from quiz.accounts import guessing
 from quiz.accounts.models import ROLES, UNUSABLE_PASSWORD, Centre, User
 from quiz.accounts.throttle import Source, seconds
@@ -58,8 +59,10 @@ def _password_guess(session: Session, user: User | None, password: str, now: dat
     if user is None or user.password_hash == UNUSABLE_PASSWORD:
         _stand_in().check_password(password)  # the same work, so timing does not tell
     elif user.check_password(password):
+        begin_write(session)  # the slow hash is checked before taking SQLite's write lock
         guessing.forget(session, "password", pair)
         return True
+    begin_write(session)
     guessing.count_failure(session, "password", source, now,
                            target=pair if user is not None else None)
     return False

@@ -15,9 +15,13 @@ log = logging.getLogger(__name__)
 
 
 def finalise_expired_job(sessions: sessionmaker[Session], grace: timedelta) -> list[int]:
-    """Submit every attempt whose time has run out, in a transaction of its own."""
-    with sessions.begin() as session:
+    """Submit every attempt whose time has run out, in a transaction of its own.
+
+    Finding them only reads; the write lock is taken only when some are due.
+    """
+    with sessions() as session:
         finalised = finalise_expired(session, utcnow(), grace)
+        session.commit()
     if finalised:
         log.info("submitted %d attempt(s) whose time ran out: %s", len(finalised), finalised)
     return finalised
@@ -29,7 +33,7 @@ def make_scheduler(app: Flask, scheduler_class=BackgroundScheduler):
         else scheduler_class()
     scheduler.add_job(
         finalise_expired_job, "interval", seconds=app.config["QUIZ_FINALISE_EVERY_SECONDS"],
-        args=[app.extensions["quiz.sessions"],
+        args=[app.extensions["quiz.request_sessions"],
               timedelta(seconds=app.config["QUIZ_ANSWER_GRACE_SECONDS"])],
         id="finalise_expired", max_instances=1, coalesce=True, replace_existing=True)
     return scheduler

@@ -4,13 +4,14 @@ from __future__ import annotations
 from datetime import timedelta
 
 from flask import (Blueprint, current_app, flash, jsonify, redirect, render_template, request,
-                   session as cookie, url_for)
+                   url_for)
 from flask_login import current_user
 
 from quiz.delivery import presence, present, service
 from quiz.delivery.forms import KeycodeForm
 from quiz.web.forms import ButtonForm
 from quiz.errors import BadRequest, Refused
+from quiz.db import begin_write
 from quiz.web import db, error_response, guess_source, now, role_required
 from quiz.web.limits import MAX_ID
 
@@ -23,8 +24,15 @@ def _grace() -> timedelta:
 
 
 def _attempt(attempt_id: int, lock: bool = False):
-    """Return the signed-in candidate's attempt, committing a finalise if time ran out."""
+    """Return the signed-in candidate's attempt, committing a finalise if time ran out.
+
+    lock=True is for a request that will change the attempt: it reads the attempt again in a
+    transaction that holds the write lock (SQLite) or the attempt's row lock (PostgreSQL), so
+    nothing changes the attempt between the checks and the write.
+    """
     session = db()
+    if lock:
+        begin_write(session)
     attempt = service.attempt_for_candidate(session, attempt_id, current_user, now(), _grace(),
                                             lock=lock)
     if attempt.status != "in_progress":
@@ -47,34 +55,34 @@ def dashboard():
 def join(sitting_id: int):
     """Ask for the keycode the invigilator announces."""
     session = db()
-    sitting = service.sitting_for_candidate(session, sitting_id, current_user)
+    booking = service.booking_for_candidate(session, sitting_id, current_user)
     form = KeycodeForm()
     status = 200
     if form.validate_on_submit():
+        begin_write(session)
+        booking = service.booking_for_candidate(session, sitting_id, current_user, fresh=True)
         try:
-            service.check_keycode(session, sitting, current_user, form.keycode.data, now(),
-                                  guess_source())
+            service.check_keycode(session, booking, form.keycode.data, now(), guess_source())
         except Refused as refused:
             session.commit()  # the wrong guess is counted even though the request fails
             form.keycode.errors.append(str(refused))
             status = refused.status
         else:
-            session.commit()
-            cookie.setdefault("admitted", [])
-            cookie["admitted"] = sorted(set(cookie["admitted"]) | {sitting.id})
-            return redirect(url_for("delivery.instructions", sitting_id=sitting.id))
+            session.commit()  # admission is kept on the booking, never in the browser's cookie
+            return redirect(url_for("delivery.instructions", sitting_id=sitting_id))
     elif request.method == "POST":
         status = 400
-    return render_template("delivery/join.html", sitting=sitting, form=form), status
+    return render_template("delivery/join.html", sitting=booking.sitting, form=form), status
 
 
 @bp.route("/sittings/<int:sitting_id>/instructions")
 @role_required("candidate")
 def instructions(sitting_id: int):
     """Show the test's instructions; the clock starts only when the candidate presses Start."""
-    sitting = service.sitting_for_candidate(db(), sitting_id, current_user)
-    if sitting.id not in cookie.get("admitted", []):
-        return redirect(url_for("delivery.join", sitting_id=sitting.id))
+    booking = service.booking_for_candidate(db(), sitting_id, current_user)
+    if not service.is_admitted(booking):
+        return redirect(url_for("delivery.join", sitting_id=sitting_id))
+    sitting = booking.sitting
     blueprint = sitting.blueprint.to_domain()
     return render_template("delivery/instructions.html", sitting=sitting, blueprint=blueprint,
                            form=ButtonForm())
@@ -83,16 +91,22 @@ def instructions(sitting_id: int):
 @bp.route("/sittings/<int:sitting_id>/start", methods=["POST"])
 @role_required("candidate")
 def start(sitting_id: int):
-    """Fix the paper and start the clock."""
+    """Fix the paper and start the clock, then go straight to the first question."""
     session = db()
-    sitting = service.sitting_for_candidate(session, sitting_id, current_user)
-    if sitting.id not in cookie.get("admitted", []):
-        return redirect(url_for("delivery.join", sitting_id=sitting.id))
+    booking = service.booking_for_candidate(session, sitting_id, current_user)
+    if not service.is_admitted(booking):
+        return redirect(url_for("delivery.join", sitting_id=sitting_id))
     if not ButtonForm().validate_on_submit():
         return error_response(400, "The start form was incomplete or expired. Go back and try again.")
-    attempt = service.start_attempt(session, sitting, current_user, now())
+    attempt = service.existing_attempt(session, booking.sitting, current_user)
+    if attempt is not None:  # pressed Start twice, or again after signing in elsewhere
+        return redirect(url_for("delivery.resume", attempt_id=attempt.id))
+    paper = service.paper_for(session, booking.sitting, now())  # before taking the lock
+    begin_write(session)
+    booking = service.booking_for_candidate(session, sitting_id, current_user, fresh=True)
+    attempt = service.start_attempt(session, booking.sitting, current_user, now(), paper=paper)
     session.commit()
-    return redirect(url_for("delivery.resume", attempt_id=attempt.id))
+    return redirect(url_for("delivery.question", attempt_id=attempt.id, position=1))
 
 
 # --- during the test ----------------------------------------------------------------------------
@@ -104,9 +118,8 @@ def resume(attempt_id: int):
     attempt = _attempt(attempt_id)
     if attempt.status != "in_progress":
         return redirect(url_for("delivery.result", attempt_id=attempt.id))
-    unanswered = [q.position for q in attempt.questions if q.chosen is None]
     return redirect(url_for("delivery.question", attempt_id=attempt.id,
-                            position=unanswered[0] if unanswered else 1))
+                            position=service.first_unanswered(db(), attempt)))
 
 
 @bp.route("/attempts/<int:attempt_id>/q/<int:position>", methods=["GET", "POST"])

@@ -8,10 +8,11 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy import func, insert, select
+from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from quiz import audit
+from quiz.db import at, begin_write, seconds_between
 from quiz.errors import (AttemptClosed, AttemptPaused, BadRequest, NotAllowed, NotFound, OnBreak,
                          Refused, TimeUp, TooManyGuesses)
 from quiz.accounts.models import Throttle, User
@@ -20,7 +21,7 @@ from quiz.accounts.throttle import GuessRecord, Source
 from quiz.delivery import breaks
 from quiz.delivery.clock import percent_of
 from quiz.delivery.models import Attempt, AttemptQuestion, Booking, Sitting
-from quiz.itembank.assembly import assemble
+from quiz.itembank.assembly import Paper, assemble
 from quiz.itembank.models import ItemVersion
 from quiz.itembank.service import live_candidates
 from quiz.scoring.scoring import Response, score
@@ -42,12 +43,33 @@ def booked_sittings(session: Session, candidate: User) -> list[tuple[Sitting, At
 
 def sitting_for_candidate(session: Session, sitting_id: int, candidate: User) -> Sitting:
     """Return a sitting the candidate is booked on, or raise NotFound."""
-    sitting = session.scalar(
-        select(Sitting).join(Booking, Booking.sitting_id == Sitting.id)
-        .where(Sitting.id == sitting_id, Booking.candidate_id == candidate.id))
-    if sitting is None:
+    return booking_for_candidate(session, sitting_id, candidate).sitting
+
+
+def booking_for_candidate(session: Session, sitting_id: int, candidate: User,
+                          fresh: bool = False) -> Booking:
+    """Return the candidate's booking on a sitting, with the sitting, in one query; or NotFound.
+
+    fresh=True reads the rows again even if this session already holds them (after begin_write).
+    """
+    query = (select(Booking).join(Booking.sitting).options(contains_eager(Booking.sitting))
+             .where(Booking.sitting_id == sitting_id, Booking.candidate_id == candidate.id))
+    if fresh:
+        query = query.execution_options(populate_existing=True)
+    booking = session.scalar(query)
+    if booking is None:
         raise NotFound("You are not booked on that test.")
-    return sitting
+    return booking
+
+
+def is_admitted(booking: Booking) -> bool:
+    """Return whether the candidate gave the keycode since the sitting was last opened.
+
+    Admission belongs to the candidate's booking on the server, not to a browser: the next
+    person to sign in on a shared exam-room PC needs the keycode again, and the candidate can
+    sign in again elsewhere without it."""
+    opened_at = booking.sitting.opened_at
+    return booking.admitted_at is not None and (opened_at is None or booking.admitted_at >= opened_at)
 
 
 def check_can_start(sitting: Sitting, now: datetime) -> None:
@@ -61,27 +83,34 @@ def check_can_start(sitting: Sitting, now: datetime) -> None:
         raise NotAllowed("This sitting's window has ended.")
 
 
-def check_keycode(session: Session, sitting: Sitting, candidate: User, keycode: str,
-                  now: datetime, source: Source = Source()) -> None:
+def check_keycode(session: Session, booking: Booking, keycode: str, now: datetime,
+                  source: Source = Source()) -> None:
     """Accept the announced keycode, or count the wrong guess and raise; slow repeated guessing
     per account and, generously, per source address (one machine trying many accounts)."""
+    sitting, candidate = booking.sitting, booking.candidate
     check_can_start(sitting, now)
     wait = guessing.source_wait(session, "keycode", source, now)
     if wait:
         raise TooManyGuesses(f"Too many wrong keycodes from this network. Try again in "
                              f"{_seconds(wait)} seconds.")
-    throttle = _throttle(session, "keycode", f"user:{candidate.id}")
-    record = GuessRecord(throttle.failures, throttle.last_failure_at, throttle.blocked_until)
+    target = f"user:{candidate.id}"
+    throttle = session.scalar(select(Throttle).where(Throttle.kind == "keycode",
+                                                     Throttle.target == target))
+    record = GuessRecord() if throttle is None else GuessRecord(
+        throttle.failures, throttle.last_failure_at, throttle.blocked_until)
     wait = record.wait(now)
     if wait:
         raise TooManyGuesses(f"Too many wrong keycodes. Try again in {_seconds(wait)} seconds.")
     typed = "".join(keycode.split()).upper()
     if sitting.keycode and secrets.compare_digest(typed, sitting.keycode):
-        throttle.failures, throttle.blocked_until = 0, None
-        booking = session.scalar(select(Booking).where(Booking.sitting_id == sitting.id,
-                                                       Booking.candidate_id == candidate.id))
-        booking.admitted_at = booking.admitted_at or now  # the invigilator's board: "waiting"
+        if throttle is not None and throttle.failures:
+            throttle.failures, throttle.blocked_until = 0, None
+        if not is_admitted(booking):
+            booking.admitted_at = now  # the invigilator's board: "waiting"
         return
+    if throttle is None:  # a counter row only for those who guess wrong
+        throttle = Throttle(kind="keycode", target=target, failures=0)
+        session.add(throttle)
     record = record.after_failure(now)
     throttle.failures = record.failures
     throttle.last_failure_at = record.last_failure_at
@@ -91,48 +120,57 @@ def check_keycode(session: Session, sitting: Sitting, candidate: User, keycode: 
     raise BadRequest("That keycode is not right. Check the keycode the invigilator announced.")
 
 
-def _throttle(session: Session, kind: str, target: str) -> Throttle:
-    """Return the guess counter for a target, creating it on first use."""
-    throttle = session.scalar(select(Throttle).where(Throttle.kind == kind,
-                                                     Throttle.target == target))
-    if throttle is None:
-        throttle = Throttle(kind=kind, target=target, failures=0)
-        session.add(throttle)
-    return throttle
-
-
 def _seconds(delta: timedelta) -> int:
     return max(1, int(delta.total_seconds() + 0.999))
 
 
-def start_attempt(session: Session, sitting: Sitting, candidate: User, now: datetime,
-                  seed: int | None = None) -> Attempt:
-    """Fix the candidate's paper and start their clock; an existing attempt is returned as is."""
-    existing = session.scalar(select(Attempt).where(Attempt.sitting_id == sitting.id,
-                                                    Attempt.candidate_id == candidate.id))
-    if existing is not None:
-        return existing
+def existing_attempt(session: Session, sitting: Sitting, candidate: User) -> Attempt | None:
+    """Return the candidate's attempt at the sitting, if they have started."""
+    return session.scalar(select(Attempt).where(Attempt.sitting_id == sitting.id,
+                                                Attempt.candidate_id == candidate.id))
+
+
+def paper_for(session: Session, sitting: Sitting, now: datetime, seed: int | None = None) -> Paper:
+    """Assemble a fresh paper for the sitting from its bank's live items (read from a cache).
+
+    Only reads, so a request can do it before it takes the write lock to start the attempt."""
     check_can_start(sitting, now)
     blueprint = sitting.blueprint.to_domain()
     seed = secrets.randbelow(2**62) if seed is None else seed
-    paper = assemble(blueprint, live_candidates(session, blueprint.code), seed)
+    return assemble(blueprint, live_candidates(session, blueprint.code), seed)
+
+
+def start_attempt(session: Session, sitting: Sitting, candidate: User, now: datetime,
+                  seed: int | None = None, paper: Paper | None = None) -> Attempt:
+    """Fix the candidate's paper and start their clock; an existing attempt is returned as is.
+
+    The paper may have been assembled beforehand (paper_for); otherwise it is assembled here.
+    """
+    existing = existing_attempt(session, sitting, candidate)
+    if existing is not None:
+        return existing
+    check_can_start(sitting, now)
+    if paper is None:
+        paper = paper_for(session, sitting, now, seed)
+    blueprint = sitting.blueprint
     duration = timedelta(seconds=sitting.effective_duration_seconds)
     attempt = Attempt(
-        sitting=sitting, candidate=candidate, status="in_progress", seed=seed,
-        blueprint_code=blueprint.code, started_at=now,
+        sitting=sitting, candidate=candidate, status="in_progress", seed=paper.seed,
+        blueprint_code=paper.blueprint, started_at=now,
         duration_seconds=int(duration.total_seconds()),
         extra_seconds=int(percent_of(duration, candidate.extra_time_percent or 0).total_seconds()),
         pass_mark_percent=blueprint.pass_mark_percent, paused_seconds=0.0, last_seen_at=now,
         last_seq=0, break_allowance_seconds=(candidate.rest_break_minutes or 0) * 60)
     session.add(attempt)
-    for position, question in enumerate(paper.questions, start=1):
-        session.add(AttemptQuestion(
-            attempt=attempt, position=position, item_version_id=question.version_id,
-            outcome=question.outcome, criterion=question.criterion,
-            option_order=list(question.option_order), flagged=False, seq=0))
     session.flush()
+    # One multi-row INSERT for the paper, without building an ORM object per question.
+    session.execute(insert(AttemptQuestion), [
+        {"attempt_id": attempt.id, "position": position, "item_version_id": question.version_id,
+         "outcome": question.outcome, "criterion": question.criterion,
+         "option_order": list(question.option_order), "flagged": False, "seq": 0}
+        for position, question in enumerate(paper.questions, start=1)])
     audit.record(session, now, "attempt_started", candidate, sitting_id=sitting.id,
-                 attempt_id=attempt.id, seed=seed, extra_seconds=attempt.extra_seconds)
+                 attempt_id=attempt.id, seed=paper.seed, extra_seconds=attempt.extra_seconds)
     return attempt
 
 
@@ -149,6 +187,13 @@ def attempt_for_candidate(session: Session, attempt_id: int, candidate: User, no
         raise NotFound("There is no such attempt for your account.")
     finalise_if_due(session, attempt, now, grace)
     return attempt
+
+
+def first_unanswered(session: Session, attempt: Attempt) -> int:
+    """Return the position to carry on from: the first unanswered question, else the first."""
+    position = session.scalar(select(func.min(AttemptQuestion.position)).where(
+        AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.chosen.is_(None)))
+    return position or 1
 
 
 def question_at(session: Session, attempt: Attempt, position: int) -> AttemptQuestion:
@@ -272,15 +317,38 @@ def finalise_if_due(session: Session, attempt: Attempt, now: datetime, grace: ti
     return False
 
 
+def due_attempt_ids(session: Session, now: datetime, grace: timedelta) -> list[int]:
+    """Return the attempts in progress whose time (and grace) may have run out, found in SQL.
+
+    A cheap, generous filter on the stored clock columns (a second early, and without the
+    time a rest break still running adds); the clock rule then decides each one.
+    """
+    allowed = (Attempt.duration_seconds + Attempt.extra_seconds + Attempt.paused_seconds
+               + Attempt.break_used_seconds + grace.total_seconds())
+    return session.scalars(
+        select(Attempt.id).where(Attempt.status == "in_progress", Attempt.paused_since.is_(None),
+                                 seconds_between(Attempt.started_at, at(now)) + 1 >= allowed)
+        .order_by(Attempt.id)).all()
+
+
 def finalise_expired(session: Session, now: datetime, grace: timedelta) -> list[int]:
-    """Submit every attempt whose time has run out, whether or not its browser returns."""
+    """Submit every attempt whose time has run out, whether or not its browser returns.
+
+    The attempts due are found in SQL without loading the others or taking the write lock;
+    only when some are due does it take the lock (begin_write) and submit them.
+    """
+    due = due_attempt_ids(session, now, grace)
+    if not due:
+        return []
+    begin_write(session)
     finalised = []
     # Rows another process is finalising are skipped, not waited for (PostgreSQL; SQLite
     # serialises writers anyway).
-    candidates = session.scalars(
-        select(Attempt).where(Attempt.status == "in_progress", Attempt.paused_since.is_(None))
-        .with_for_update(skip_locked=True)).all()
-    for attempt in candidates:
+    attempts = session.scalars(
+        select(Attempt).where(Attempt.id.in_(due), Attempt.status == "in_progress")
+        .order_by(Attempt.id).with_for_update(skip_locked=True)
+        .execution_options(populate_existing=True)).all()
+    for attempt in attempts:
         if finalise_if_due(session, attempt, now, grace):
             finalised.append(attempt.id)
     return finalised

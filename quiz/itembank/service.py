@@ -3,8 +3,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from weakref import WeakKeyDictionary
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from quiz.errors import NotFound
@@ -108,7 +109,29 @@ def get_blueprint(session: Session, code: str) -> BlueprintRecord:
 
 
 def live_candidates(session: Session, bank: str) -> list[Candidate]:
-    """Return the current version of every live item in a bank, as assembly needs them."""
+    """Return the current version of every live item in a bank, as assembly needs them.
+
+    Kept per database and bank, and read again only when the bank's live items change: a
+    start then costs one small aggregate query instead of reading and decoding the whole bank.
+    """
+    key = session.execute(
+        select(func.count(), func.coalesce(func.sum(Item.current_version_id), 0),
+               func.max(Item.current_version_id), func.max(Item.updated_at))
+        .where(Item.bank == bank, Item.status == "live")).one()
+    cache = _live_cache.setdefault(session.get_bind(), {})
+    cached = cache.get(bank)
+    if cached is not None and cached[0] == tuple(key):
+        return cached[1]
+    candidates = _read_live_candidates(session, bank)
+    cache[bank] = (tuple(key), candidates)
+    return candidates
+
+
+# {engine: {bank: (version key, candidates)}}; weak, so an engine disposed of takes its cache.
+_live_cache: WeakKeyDictionary = WeakKeyDictionary()
+
+
+def _read_live_candidates(session: Session, bank: str) -> list[Candidate]:
     rows = session.execute(
         select(Item.item_id, Item.outcome, Item.criterion, ItemVersion.id, ItemVersion.options,
                ItemVersion.enemies)

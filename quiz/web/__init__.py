@@ -14,14 +14,16 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from quiz.accounts.throttle import Source, source_of
 
-from quiz.db import utcnow
+from quiz.db import begin_write, utcnow
 from quiz.errors import Refused
 
 
 def db() -> Session:
     """Return this request's database session, opening it on first use."""
     if "db_session" not in g:
-        g.db_session = current_app.extensions["quiz.sessions"]()
+        g.db_session = current_app.extensions["quiz.request_sessions"]()
+        if g.get("quiz_write_first"):  # running again after losing a race for the write lock
+            begin_write(g.db_session)
     return g.db_session
 
 

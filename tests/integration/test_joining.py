@@ -4,8 +4,8 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from quiz.audit import AuditEvent
-from quiz.delivery.models import Attempt, AttemptQuestion
-from tests.factories import KEYCODE
+from quiz.delivery.models import Attempt, AttemptQuestion, Booking
+from tests.factories import KEYCODE, PASSWORD
 
 
 def test_signing_in_with_a_wrong_password_is_refused(client, exam):
@@ -66,7 +66,7 @@ def test_the_right_keycode_shows_the_instructions_and_start_fixes_the_paper(clie
 
     started = client.post(f"/sittings/{exam.sitting.id}/start")
     attempt = session.scalar(select(Attempt))
-    assert started.headers["Location"].endswith(f"/attempts/{attempt.id}")
+    assert started.headers["Location"].endswith(f"/attempts/{attempt.id}/q/1")
     questions = session.scalars(select(AttemptQuestion).order_by(AttemptQuestion.position)).all()
     assert len(questions) == 6
     assert {q.outcome for q in questions} == {1, 2}
@@ -112,3 +112,48 @@ def test_extra_time_granted_to_the_candidate_applies_when_they_start(session, ex
     exam.alice.extra_time_percent = 25
     attempt = factories.start(session, exam.sitting, exam.alice)
     assert attempt.extra_seconds == 11 * 60 + 15
+
+
+def session_cookie(app, client) -> dict:
+    """Return what the browser's signed session cookie holds."""
+    cookie = client.get_cookie("session")
+    return app.session_interface.get_signing_serializer(app).loads(cookie.value)
+
+
+def test_admission_is_kept_on_the_server_not_in_the_session_cookie(app, client, auth, exam,
+                                                                   session):
+    auth.login("alice")
+    client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE})
+    assert "admitted" not in session_cookie(app, client)
+    booking = session.scalar(select(Booking).where(Booking.candidate_id == exam.alice.id))
+    assert booking.admitted_at is not None
+
+
+def test_the_next_candidate_on_a_shared_browser_needs_the_keycode_again(client, auth, exam):
+    auth.login("alice")
+    client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE})
+    auth.logout()
+    auth.login("bob")
+    instructions = client.get(f"/sittings/{exam.sitting.id}/instructions")
+    assert instructions.headers["Location"].endswith(f"/sittings/{exam.sitting.id}/join")
+    started = client.post(f"/sittings/{exam.sitting.id}/start")
+    assert started.headers["Location"].endswith(f"/sittings/{exam.sitting.id}/join")
+
+
+def test_an_admitted_candidate_signing_in_on_another_browser_goes_straight_on(app, auth, exam):
+    auth.login("alice")
+    auth.client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE})
+    other = app.test_client()
+    other.post("/login", data={"username": "alice", "password": PASSWORD})
+    assert other.get(f"/sittings/{exam.sitting.id}/instructions").status_code == 200
+
+
+def test_admission_from_before_a_sitting_was_reopened_needs_the_keycode_again(
+        client, auth, exam, session, clock):
+    auth.login("alice")
+    client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE})
+    clock.advance(minutes=5)
+    exam.sitting.opened_at = clock()  # closed and opened again since alice gave the keycode
+    session.commit()
+    instructions = client.get(f"/sittings/{exam.sitting.id}/instructions")
+    assert instructions.headers["Location"].endswith(f"/sittings/{exam.sitting.id}/join")

@@ -1,0 +1,173 @@
+"""The design choices that let a hall start at once: reads without SQLite's write lock, the
+sweep finding due attempts in SQL, and the live bank cached until it changes."""
+import sqlite3
+import threading
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event, select, text
+
+from quiz.audit import AuditEvent, record
+from quiz.db import make_engine
+from quiz.delivery import service
+from quiz.delivery.models import Attempt, AttemptQuestion
+from quiz.web import db, now
+from tests import factories
+
+GRACE = timedelta(seconds=2)
+
+
+ON_SQLITE = pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # its write lock
+
+
+@pytest.fixture
+def sqlite_only(db_url):
+    """Return the SQLite database file's path."""
+    return db_url.split("///", 1)[1]
+
+
+class WriteLock:
+    """Hold SQLite's write lock from another connection, as a long write elsewhere would."""
+
+    def __init__(self, path):
+        self.connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+
+    def __enter__(self):
+        self.connection.execute("BEGIN IMMEDIATE")
+        return self
+
+    def __exit__(self, *_exc):
+        self.connection.execute("ROLLBACK")
+        self.connection.close()
+
+
+@ON_SQLITE
+def test_pages_are_read_while_another_connection_holds_the_write_lock(
+        client, auth, exam, started, sqlite_only):
+    auth.login("alice")
+    with WriteLock(sqlite_only):
+        assert client.get("/tests").status_code == 200
+        assert client.get(f"/attempts/{started.id}/review").status_code == 200
+        assert client.get(f"/sittings/{exam.sitting.id}/join").status_code == 200
+
+
+@ON_SQLITE
+def test_a_save_waits_for_the_write_lock_and_then_is_stored(client, auth, session, started,
+                                                            sqlite_only):
+    auth.login("alice")
+    replies = []
+    with WriteLock(sqlite_only):
+        saving = threading.Thread(target=lambda: replies.append(client.post(
+            f"/api/attempts/{started.id}/answers", json={"position": 1, "choice": 2, "seq": 1})))
+        saving.start()
+        saving.join(0.5)
+        assert saving.is_alive() and not replies  # not acknowledged while it cannot be stored
+    saving.join(10)
+    assert replies[0].status_code == 200 and replies[0].json["status"] == "saved"
+    stored = session.scalar(select(AttemptQuestion.seq).where(
+        AttemptQuestion.attempt_id == started.id, AttemptQuestion.position == 1))
+    assert stored == 1
+
+
+@ON_SQLITE
+def test_a_request_whose_write_loses_the_race_for_the_lock_runs_again_and_succeeds(
+        app, client, auth, exam, session, sqlite_only):
+    # A view that reads, then writes without saying so first (begin_write). Another connection
+    # commits a write between its read and its write, so SQLite refuses the upgrade
+    # (SQLITE_BUSY_SNAPSHOT); the view must run again, holding the lock, and succeed.
+    runs = []
+
+    @app.route("/test-only/read-then-write", methods=["POST"])
+    def read_then_write():
+        session_ = db()
+        session_.execute(text("SELECT title FROM sitting")).all()
+        runs.append(1)
+        if len(runs) == 1:
+            other = sqlite3.connect(sqlite_only, isolation_level=None)
+            other.execute("UPDATE sitting SET title = title || ' (moved)'")
+            other.close()
+        record(session_, now(), "test_event")
+        session_.commit()
+        return "ok"
+
+    auth.login("alice")
+    assert client.post("/test-only/read-then-write").status_code == 200
+    assert len(runs) == 2
+    assert session.scalars(select(AuditEvent.action)).all().count("test_event") == 1
+
+
+def test_the_sweep_finds_only_attempts_past_their_deadline_and_grace_in_sql(session, exam):
+    early = factories.start(session, exam.sitting, exam.alice, now=factories.MORNING)
+    late = factories.start(session, exam.sitting, exam.bob,
+                           now=factories.MORNING + timedelta(minutes=10))
+    session.commit()
+    early_deadline = factories.MORNING + timedelta(minutes=45)
+    assert service.due_attempt_ids(session, early_deadline - timedelta(seconds=5), GRACE) == []
+    assert service.due_attempt_ids(session, early_deadline + GRACE, GRACE) == [early.id]
+    late.extra_seconds, late.paused_seconds = 300, 60.0  # extra time and a finished pause count
+    session.commit()
+    late_deadline = factories.MORNING + timedelta(minutes=10 + 45 + 5, seconds=60)
+    assert late.id not in service.due_attempt_ids(session, late_deadline - timedelta(seconds=5),
+                                                  GRACE)
+    assert service.finalise_expired(session, late_deadline + GRACE, GRACE) == [early.id, late.id]
+
+
+def test_the_sweep_leaves_paused_attempts_alone(session, started):
+    started.paused_since = started.started_at + timedelta(minutes=1)
+    session.commit()
+    assert service.due_attempt_ids(session, started.started_at + timedelta(hours=3), GRACE) == []
+
+
+@ON_SQLITE
+def test_the_sweep_takes_no_write_lock_when_nothing_is_due(session, started, db_url, sqlite_only):
+    engine = make_engine(db_url)
+    from quiz.db import deferred, make_session_factory
+    sessions = make_session_factory(deferred(engine))
+    with WriteLock(sqlite_only), sessions() as sweep:
+        assert service.finalise_expired(sweep, started.started_at + timedelta(minutes=1),
+                                        GRACE) == []
+    engine.dispose()
+
+
+def test_a_paper_after_items_are_retired_never_uses_them(session, exam):
+    blueprint = exam.blueprint
+    factories.start(session, exam.sitting, exam.alice, seed=1)  # the bank is read and kept
+    items = factories.make_items(blueprint, per_criterion=3)
+    retired = {item.item_id for item in items if item.item_id.endswith("-01")}
+    changed = [factories.replace_status(item, "retired") if item.item_id in retired else item
+               for item in items]
+    factories.load_bank(session, blueprint, changed, now=factories.MORNING + timedelta(hours=1))
+    session.commit()
+    for seed in range(20):
+        paper = service.paper_for(session, exam.sitting, factories.MORNING, seed=seed)
+        assert not {q.item_id for q in paper.questions} & retired
+
+
+def test_counting_statements_a_start_reads_the_bank_once_until_it_changes(session, exam):
+    statements = []
+    engine = session.get_bind()
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        for seed in range(5):
+            service.paper_for(session, exam.sitting, factories.MORNING, seed=seed)
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    full_reads = [s for s in statements if "item_version.options" in s]
+    assert len(full_reads) == 1
+
+
+@ON_SQLITE
+def test_waiting_too_long_for_the_write_lock_is_a_time_out_not_a_race_to_run_again(sqlite_only):
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import OperationalError
+
+    from quiz.db import _sqlite_begin, _sqlite_pragmas, is_lost_write_race
+    impatient = create_engine("sqlite:///" + sqlite_only, connect_args={"timeout": 0.1})
+    event.listen(impatient, "connect", _sqlite_pragmas)
+    event.listen(impatient, "begin", _sqlite_begin)
+    with WriteLock(sqlite_only), pytest.raises(OperationalError) as refused:
+        with impatient.begin() as connection:
+            connection.execute(text("UPDATE sitting SET title = title"))
+    impatient.dispose()
+    assert not is_lost_write_race(refused.value)
