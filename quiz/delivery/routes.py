@@ -3,15 +3,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import (Blueprint, current_app, flash, jsonify, redirect, render_template, request,
-                   session as cookie, url_for)
+from flask import (Blueprint, Response, current_app, flash, jsonify, redirect, render_template,
+                   request, session as cookie, url_for)
 from flask_login import current_user
 
+from quiz.db import utcnow
+from quiz.delivery import events as events_
 from quiz.delivery import present, service
 from quiz.delivery.forms import KeycodeForm
 from quiz.web.forms import ButtonForm
 from quiz.errors import BadRequest, Refused
-from quiz.web import db, error_response, now, role_required
+from quiz.web import close_sessions, db, error_response, now, role_required
 
 bp = Blueprint("delivery", __name__)
 api = Blueprint("delivery_api", __name__, url_prefix="/api")
@@ -241,11 +243,13 @@ def set_flag(attempt_id: int):
     flagged = body.get("flagged")
     if not isinstance(flagged, bool):
         raise BadRequest("flagged must be true or false.")
+    seq = _field_int(body, "seq", required=False)
     session = db()
     attempt = _attempt(attempt_id, lock=True)
-    question = service.set_flag(session, attempt, position, flagged, now(), _grace())
+    saved = service.set_flag(session, attempt, position, flagged, now(), _grace(), seq=seq)
     session.commit()
-    return jsonify({"position": question.position, "flagged": question.flagged})
+    return jsonify({"status": saved.status, "position": saved.position, "flagged": saved.flagged,
+                    "seq": saved.seq})
 
 
 @api.route("/attempts/<int:attempt_id>/status")
@@ -260,3 +264,62 @@ def status(attempt_id: int):
     payload = present.status_payload(attempt, now())
     payload["result_url"] = url_for("delivery.result", attempt_id=attempt.id)
     return jsonify(payload)
+
+
+@api.route("/attempts/<int:attempt_id>/paper")
+@role_required("candidate")
+def paper(attempt_id: int):
+    """Return the whole paper as the candidate sees it, so the page can work offline; no key."""
+    session = db()
+    attempt = _attempt(attempt_id)
+    questions = service.questions_with_versions(session, attempt)
+    payload = present.paper(attempt, questions, now())
+    payload["status"]["result_url"] = url_for("delivery.result", attempt_id=attempt.id)
+    return jsonify(payload)
+
+
+@api.route("/attempts/<int:attempt_id>/events")
+@role_required("candidate")
+def events(attempt_id: int):
+    """Stream the attempt's status now and whenever it or its sitting changes (server-sent events)."""
+    attempt = _attempt(attempt_id)
+    topic = events_.Topic(attempt_id=attempt.id, sitting_id=attempt.sitting_id)
+    app = current_app._get_current_object()
+    result_url = url_for("delivery.result", attempt_id=attempt.id)
+    candidate_id = current_user.id
+    close_sessions()  # the stream borrows a connection only while it reads
+
+    def read_status() -> dict:
+        with app.extensions["quiz.sessions"]() as session:
+            found = service.attempt_by_id(session, topic.attempt_id, candidate_id)
+            moment = _clock(app)()
+            service.finalise_if_due(session, found, moment, _grace_of(app))
+            if found.status == "in_progress":
+                service.heard_from(found, moment)
+            payload = present.status_payload(found, moment)
+            session.commit()
+        payload["result_url"] = result_url
+        return payload
+
+    def heard() -> None:
+        with app.extensions["quiz.sessions"]() as session:
+            found = service.attempt_by_id(session, topic.attempt_id, candidate_id)
+            if found.status == "in_progress":
+                service.heard_from(found, _clock(app)())
+            session.commit()
+
+    config = app.config
+    body = events_.stream(
+        events_.watcher_for(app), topic, read_status, heard=heard,
+        heartbeat_seconds=config["QUIZ_EVENTS_HEARTBEAT_SECONDS"],
+        lasts_seconds=config["QUIZ_EVENTS_STREAM_SECONDS"], retry_ms=1000)
+    return Response(body, mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
+
+
+def _clock(app):
+    return app.config.get("QUIZ_CLOCK") or utcnow
+
+
+def _grace_of(app) -> timedelta:
+    return timedelta(seconds=app.config["QUIZ_ANSWER_GRACE_SECONDS"])
