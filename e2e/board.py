@@ -11,7 +11,7 @@ def open_board(page: Page, sitting_title: str) -> None:
     """Go from the invigilator's sittings to one sitting's live board."""
     page.goto("/invigilate/")
     page.get_by_role("link", name=sitting_title).click()
-    expect(page.get_by_role("heading", name="Candidates")).to_be_visible()
+    expect(page.get_by_role("heading", name="Candidates", exact=True)).to_be_visible()
 
 
 def row(page: Page, candidate_id: int):

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
-from quiz.accounts.models import Centre
+from quiz.accounts.models import Centre, User
 from quiz.accounts.service import create_user
 from quiz.delivery import service as delivery
 from quiz.delivery.models import Booking, Sitting
@@ -99,3 +99,17 @@ def make_sitting(session, blueprint_code: str, centre: Centre, candidates=(), *,
 def start(session, sitting: Sitting, candidate, now: datetime = MORNING, seed: int = 7):
     """Start an attempt as a candidate who typed the right keycode."""
     return delivery.start_attempt(session, sitting, candidate, now, seed=seed)
+
+
+def make_candidates(session, centre: Centre, count: int, prefix: str = "cand") -> list:
+    """Return `count` new candidates of a centre, all with PASSWORD, hashing it only once."""
+    first = make_user(session, f"{prefix}00", centre=centre, candidate_number=f"{prefix}-000")
+    others = []
+    for n in range(1, count):
+        user = User(username=f"{prefix}{n:02d}", full_name=f"{prefix.title()} {n:02d}",
+                    role="candidate", centre=centre, candidate_number=f"{prefix}-{n:03d}",
+                    active=True, created_at=MORNING, password_hash=first.password_hash)
+        session.add(user)
+        others.append(user)
+    session.flush()
+    return [first] + others

@@ -171,7 +171,9 @@
       return e.kind === kind && (position === undefined || e.position === position);
     });
   }
-  var offline = !navigator.onLine, sending = false, held = null, retryTimer = null, retryDelay = 1000;
+  // Offline is what the last request found (navigator.onLine is only a hint: some machines
+  // report offline with a working local network, others online with none).
+  var offline = false, sending = false, held = null, retryTimer = null, retryDelay = 1000;
   var ended = null;  // set when the server says the attempt is over: "time" or "closed"
   function showOutbox() {
     var answers = waiting("answer").length, flags = waiting("flag").length;
@@ -225,6 +227,7 @@
       refused(entry, res);
     }).catch(function () {
       sending = false;
+      offline = true;
       scheduleRetry();
       showOutbox();
     });
