@@ -7,6 +7,7 @@ from playwright.sync_api import expect
 from sqlalchemy import select
 
 from e2e.conftest import CHROMIUM_ARGS, _executable, sign_in
+from e2e.test_accessibility import assert_accessible
 from e2e.test_sitting import current_attempt, join_and_start
 from quiz.delivery.models import AttemptQuestion
 
@@ -65,6 +66,10 @@ def test_sixty_seconds_offline_then_every_answer_is_saved_and_the_newest_wins(ne
     page.get_by_role("link", name="Review all answers").click()
     expect(page.get_by_text("You have answered 5 of 30 questions.")).to_be_visible()
     expect(page.locator("#outbox-status")).to_contain_text("5 answers and 1 flag not saved yet")
+    assert_accessible(page, "the review drawn by the page, offline, with answers waiting")
+    page.get_by_role("link", name="Question 4", exact=True).click()
+    expect(page.locator("#save-status")).to_contain_text("Not saved yet")
+    assert_accessible(page, "a question drawn by the page, offline, its answer waiting")
 
     # The rest of the minute offline: nothing reached the server, the page still counts down.
     page.wait_for_timeout(max(0, 60 - (time.monotonic() - went_offline)) * 1000)
@@ -77,7 +82,7 @@ def test_sixty_seconds_offline_then_every_answer_is_saved_and_the_newest_wins(ne
     assert {p: now_held[p] for p in range(1, 6)} == {
         1: (3, False), 2: (2, False), 3: (1, True), 4: (2, False), 5: (0, False)}
     assert outbox_keys(page) == []
-    page.get_by_role("link", name="Question 2", exact=True).click()
+    page.get_by_role("link", name="Question 2, answered").click()
     expect(page.locator("#save-status")).to_have_text("Answer saved.")
 
 
@@ -149,6 +154,7 @@ def test_answers_queued_offline_past_the_deadline_are_refused_and_reported(new_c
         r"saved\."), timeout=15_000)
     expect(report.get_by_role("heading", name="Time is up")).to_be_visible()
     expect(page.locator("#question-area")).to_be_hidden()
+    assert_accessible(page, "the report of answers refused after the deadline")
     assert held(db, attempt)[1] == (None, False)
     assert outbox_keys(page) == []
     report.get_by_role("link", name="Continue").click()
