@@ -480,6 +480,12 @@
   function go(route, push) {
     if (!paper || (route.screen === "question" && !question(route.position))) { return false; }
     if (push) { history.pushState(route, "", urlOf(route)); }
+    var name = bar.querySelector(".test-name");
+    if (route.screen === "question" && name.tagName !== "H1") {
+      // The question screen's only top heading is the test's name, as the server draws it.
+      var heading = h("h1", {"class": "test-name", text: name.textContent});
+      name.replaceWith(heading);
+    }
     area.textContent = "";
     screen = route.screen;
     area.dataset.screen = screen;
