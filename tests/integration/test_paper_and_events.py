@@ -5,6 +5,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from quiz.audit import AuditEvent
+from quiz.delivery import events
 from quiz.delivery.models import AttemptQuestion
 from quiz.invigilation import service as invigilation
 from quiz.itembank.models import ItemVersion
@@ -163,3 +165,55 @@ def test_the_stream_holds_no_database_connection_while_it_waits(app, client, ali
         assert engine.pool.checkedout() == 0
     finally:
         response.close()
+
+
+# --- the watcher that wakes the streams ------------------------------------------------------------
+
+@pytest.fixture
+def watcher(app):
+    return events.Watcher(app.extensions["quiz.engine"], poll_seconds=60)  # checked by hand
+
+
+def trail(session, clock, *, sitting_id, attempt_id=None, event_id=None):
+    session.add(AuditEvent(id=event_id, at=clock(), actor="system", action="test",
+                           sitting_id=sitting_id, attempt_id=attempt_id))
+    session.flush()
+
+
+def test_an_event_wakes_its_attempts_stream_and_not_anothers(session, exam, started, clock, watcher):
+    bobs = factories.start(session, exam.sitting, exam.bob)
+    session.commit()
+    alice = watcher.subscribe(events.Topic(started.id, exam.sitting.id))
+    bob = watcher.subscribe(events.Topic(bobs.id, exam.sitting.id))
+    trail(session, clock, sitting_id=exam.sitting.id, attempt_id=started.id)
+    assert watcher.check() == 1
+    assert (alice.woken.is_set(), bob.woken.is_set()) == (True, False)
+
+
+def test_an_event_for_the_whole_sitting_wakes_every_stream_in_it(session, exam, started, clock,
+                                                                 watcher):
+    bobs = factories.start(session, exam.sitting, exam.bob)
+    session.commit()
+    streams = [watcher.subscribe(events.Topic(a.id, exam.sitting.id)) for a in (started, bobs)]
+    elsewhere = watcher.subscribe(events.Topic(999, exam.sitting.id + 1))
+    trail(session, clock, sitting_id=exam.sitting.id)
+    watcher.check()
+    assert [s.woken.is_set() for s in streams] == [True, True]
+    assert not elsewhere.woken.is_set()
+
+
+def test_an_event_committed_after_a_later_one_is_still_seen(session, exam, started, clock, watcher):
+    # On PostgreSQL a transaction can take id N, and commit after another has committed N+1.
+    stream = watcher.subscribe(events.Topic(started.id, exam.sitting.id))
+    top = watcher._last_id
+    trail(session, clock, sitting_id=exam.sitting.id + 1, event_id=top + 2)
+    assert watcher.check() == 1
+    trail(session, clock, sitting_id=exam.sitting.id, attempt_id=started.id, event_id=top + 1)
+    assert watcher.check() == 1
+    assert stream.woken.is_set()
+
+
+def test_a_stream_that_ended_is_forgotten(exam, started, watcher):
+    stream = watcher.subscribe(events.Topic(started.id, exam.sitting.id))
+    watcher.unsubscribe(stream)
+    assert watcher.listening == 0
