@@ -28,6 +28,8 @@ class Config:
         self.QUIZ_EVENTS_HEARTBEAT_SECONDS = float(
             os.environ.get("QUIZ_EVENTS_HEARTBEAT_SECONDS", "15"))
         self.QUIZ_EVENTS_STREAM_SECONDS = float(os.environ.get("QUIZ_EVENTS_STREAM_SECONDS", "60"))
+        # Last-heard times from polls are kept in memory and written in one batch this often.
+        self.QUIZ_PRESENCE_FLUSH_SECONDS = float(os.environ.get("QUIZ_PRESENCE_FLUSH_SECONDS", "5"))
         self.QUIZ_BOARD_POLL_SECONDS = int(os.environ.get("QUIZ_BOARD_POLL_SECONDS", "5"))
         # Times are stored in UTC and shown (and typed) in the centres' local time.
         self.QUIZ_TIMEZONE = os.environ.get("QUIZ_TIMEZONE", "Europe/London")

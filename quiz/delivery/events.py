@@ -203,6 +203,17 @@ def format_event(name: str, data: dict, event_id: str | None = None) -> str:
     return "\n".join(lines) + "\n\n"
 
 
+def changes_in(status: dict) -> float | None:
+    """Return in how many seconds the status will change with no action (and no audit event).
+
+    A rest break ends by itself when the allowance is used up; the stream sends the status then.
+    """
+    rest = status.get("break")
+    if status.get("state") == "on_break" and rest:
+        return max(0.0, float(rest.get("left_seconds") or 0)) + 0.2
+    return None
+
+
 def stream(watcher: Watcher, topic: Topic, read_status: Callable[[], dict], *,
            heartbeat_seconds: float, lasts_seconds: float, retry_ms: int,
            heard: Callable[[], None] = lambda: None) -> Iterator[str]:
@@ -221,11 +232,22 @@ def stream(watcher: Watcher, topic: Topic, read_status: Callable[[], dict], *,
             yield format_event("status", status)
             if status.get("state") in ("submitted", "voided"):
                 return
+            changes_by_itself = changes_in(status)
+            if changes_by_itself is not None:
+                changes_by_itself += time.monotonic()
             while True:
-                left = ends - time.monotonic()
+                now = time.monotonic()
+                left = ends - now
                 if left <= 0:
                     return
-                if subscription.wait(min(heartbeat_seconds, left)):
+                if changes_by_itself is not None and now >= changes_by_itself:
+                    break  # e.g. a rest break's allowance ran out: no one acted, yet it changed
+                timeout = min(heartbeat_seconds, left)
+                if changes_by_itself is not None:
+                    timeout = min(timeout, changes_by_itself - now)
+                if subscription.wait(timeout):
+                    break
+                if changes_by_itself is not None and time.monotonic() >= changes_by_itself:
                     break
                 heard()
                 yield ": still here\n\n"

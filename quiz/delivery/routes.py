@@ -9,7 +9,7 @@ from flask_login import current_user
 
 from quiz.db import utcnow
 from quiz.delivery import events as events_
-from quiz.delivery import present, service
+from quiz.delivery import breaks, presence, present, service
 from quiz.delivery.forms import KeycodeForm
 from quiz.web.forms import ButtonForm
 from quiz.errors import BadRequest, Refused
@@ -120,12 +120,11 @@ def question(attempt_id: int, position: int):
     if request.method == "POST":
         return _answer_from_form(attempt, position)
     current = service.question_at(session, attempt, position)
-    service.heard_from(attempt, now())
-    session.commit()
+    presence.note_heard(attempt.id, now())  # written in a batch, not by this GET
     return render_template(
         "delivery/question.html", attempt=attempt, q=present.question_screen(current),
         total=len(attempt.questions), nav=present.navigator(attempt),
-        timing=present.timing(attempt, now()), state=present.attempt_state(attempt))
+        timing=present.timing(attempt, now()), state=present.attempt_state(attempt, now()))
 
 
 def _answer_from_form(attempt, position: int):
@@ -163,7 +162,7 @@ def review(attempt_id: int):
         return redirect(url_for("delivery.result", attempt_id=attempt.id))
     return render_template("delivery/review.html", attempt=attempt,
                            nav=present.navigator(attempt), timing=present.timing(attempt, now()),
-                           state=present.attempt_state(attempt), form=ButtonForm())
+                           state=present.attempt_state(attempt, now()), form=ButtonForm())
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["GET", "POST"])
@@ -184,7 +183,7 @@ def submit(attempt_id: int):
                            unanswered=[n.position for n in nav if not n.answered],
                            flagged=[n.position for n in nav if n.flagged],
                            timing=present.timing(attempt, now()),
-                           state=present.attempt_state(attempt))
+                           state=present.attempt_state(attempt, now()))
 
 
 @bp.route("/attempts/<int:attempt_id>/result")
@@ -256,12 +255,11 @@ def set_flag(attempt_id: int):
 @role_required("candidate")
 def status(attempt_id: int):
     """Report the attempt's state and the server's time left; finalises if time ran out."""
-    session = db()
     attempt = _attempt(attempt_id)
+    moment = now()
     if attempt.status == "in_progress":
-        service.heard_from(attempt, now())
-        session.commit()
-    payload = present.status_payload(attempt, now())
+        presence.note_heard(attempt.id, moment)  # written in a batch, not by this GET
+    payload = present.status_payload(db(), attempt, moment)
     payload["result_url"] = url_for("delivery.result", attempt_id=attempt.id)
     return jsonify(payload)
 
@@ -273,8 +271,28 @@ def paper(attempt_id: int):
     session = db()
     attempt = _attempt(attempt_id)
     questions = service.questions_with_versions(session, attempt)
-    payload = present.paper(attempt, questions, now())
+    payload = present.paper(session, attempt, questions, now())
     payload["status"]["result_url"] = url_for("delivery.result", attempt_id=attempt.id)
+    return jsonify(payload)
+
+
+BREAK_ACTIONS = {"start": breaks.start_break, "end": breaks.end_break}
+
+
+@api.route("/attempts/<int:attempt_id>/break", methods=["POST"])
+@role_required("candidate")
+def rest_break(attempt_id: int):
+    """Start or end the candidate's own rest break; reply with the new status."""
+    action = BREAK_ACTIONS.get(_json_body().get("action"))
+    if action is None:
+        raise BadRequest('action must be "start" or "end".')
+    session = db()
+    attempt = _attempt(attempt_id, lock=True)
+    moment = now()
+    action(session, attempt, current_user, moment, "by the candidate")
+    session.commit()
+    payload = present.status_payload(session, attempt, moment)
+    payload["result_url"] = url_for("delivery.result", attempt_id=attempt.id)
     return jsonify(payload)
 
 
@@ -287,26 +305,30 @@ def events(attempt_id: int):
     app = current_app._get_current_object()
     result_url = url_for("delivery.result", attempt_id=attempt.id)
     candidate_id = current_user.id
+    engine = app.extensions["quiz.engine"]
     close_sessions()  # the stream borrows a connection only while it reads
 
     def read_status() -> dict:
-        with app.extensions["quiz.sessions"]() as session:
+        moment = _clock(app)()
+        with app.extensions["quiz.read_sessions"]() as session:  # SQLite: no write lock
             found = service.attempt_by_id(session, topic.attempt_id, candidate_id)
-            moment = _clock(app)()
-            service.finalise_if_due(session, found, moment, _grace_of(app))
-            if found.status == "in_progress":
-                service.heard_from(found, moment)
-            payload = present.status_payload(found, moment)
-            session.commit()
+            due = found.status == "in_progress" and found.clock.is_due_for_finalising(
+                moment, _grace_of(app))
+            if not due:
+                payload = present.status_payload(session, found, moment)
+        if due:  # time ran out and no job has submitted it yet: do it now, as /status would
+            with app.extensions["quiz.sessions"]() as session:
+                found = service.attempt_by_id(session, topic.attempt_id, candidate_id)
+                service.finalise_if_due(session, found, moment, _grace_of(app))
+                payload = present.status_payload(session, found, moment)
+                session.commit()
+        if payload["state"] not in ("submitted", "voided"):
+            presence.note_heard(topic.attempt_id, moment, engine=engine)
         payload["result_url"] = result_url
         return payload
 
     def heard() -> None:
-        with app.extensions["quiz.sessions"]() as session:
-            found = service.attempt_by_id(session, topic.attempt_id, candidate_id)
-            if found.status == "in_progress":
-                service.heard_from(found, _clock(app)())
-            session.commit()
+        presence.note_heard(topic.attempt_id, _clock(app)(), engine=engine)
 
     config = app.config
     body = events_.stream(
