@@ -369,8 +369,14 @@
   }
   function breakAction(action) {
     return post(D.breakUrl, {action: action}).then(function (res) {
-      if (res.ok) { applyStatus(res.data); }
-      else { announcer.textContent = res.data.message || "That did not work: ask the invigilator."; }
+      if (!res.ok) {
+        announcer.textContent = res.data.message || "That did not work: ask the invigilator.";
+        return;
+      }
+      applyStatus(res.data);
+      // The button pressed has gone: keep the keyboard where the candidate is now.
+      var next = action === "start" ? $("end-break") : area.querySelector("[data-focus]");
+      (next && !next.closest("[hidden]") ? next : $("main")).focus();
     }).catch(function () {
       announcer.textContent = "The network is down, so the break could not be changed: ask the invigilator.";
     });
