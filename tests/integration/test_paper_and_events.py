@@ -5,9 +5,12 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from quiz.accounts.models import Centre, User
 from quiz.audit import AuditEvent
-from quiz.delivery import events
-from quiz.delivery.models import AttemptQuestion
+from quiz.delivery import breaks, events
+from quiz.delivery import service as delivery
+from quiz.delivery.models import Attempt, AttemptQuestion
+from quiz.invigilation import messages
 from quiz.invigilation import service as invigilation
 from quiz.itembank.models import ItemVersion
 from tests import factories
@@ -217,3 +220,56 @@ def test_a_stream_that_ended_is_forgotten(exam, started, watcher):
     stream = watcher.subscribe(events.Topic(started.id, exam.sitting.id))
     watcher.unsubscribe(stream)
     assert watcher.listening == 0
+
+
+GRACE = timedelta(seconds=2)
+
+
+def _with_break(session, attempt, ivy, now):
+    attempt.break_allowance_seconds = 600
+    session.flush()
+    return attempt
+
+
+CHANGES = {
+    "pause": lambda s, a, ivy, now: invigilation.pause(s, a, ivy, now, "unwell"),
+    "resume": lambda s, a, ivy, now: (invigilation.pause(s, a, ivy, now - timedelta(minutes=1)),
+                                      invigilation.resume(s, a, ivy, now)),
+    "pause the room": lambda s, a, ivy, now: invigilation.pause_all(s, a.sitting, ivy, now,
+                                                                   "fire alarm", GRACE),
+    "resume the room": lambda s, a, ivy, now: (
+        invigilation.pause(s, a, ivy, now - timedelta(minutes=1)),
+        invigilation.resume_all(s, a.sitting, ivy, now)),
+    "extra time": lambda s, a, ivy, now: invigilation.grant_extra_time(
+        s, a, ivy, now, minutes=10, reason="printer fault"),
+    "void": lambda s, a, ivy, now: invigilation.void(s, a, ivy, now, "absent"),
+    "close": lambda s, a, ivy, now: invigilation.close_sitting(s, a.sitting, ivy, now, GRACE),
+    "submit": lambda s, a, ivy, now: delivery.submit(s, a, now, "candidate", actor=a.candidate),
+    "time runs out": lambda s, a, ivy, now: delivery.finalise_expired(
+        s, now + timedelta(hours=2), GRACE),
+    "break starts": lambda s, a, ivy, now: breaks.start_break(s, _with_break(s, a, ivy, now), ivy,
+                                                              now),
+    "break ends": lambda s, a, ivy, now: (
+        breaks.start_break(s, _with_break(s, a, ivy, now), ivy, now - timedelta(minutes=1)),
+        breaks.end_break(s, a, ivy, now)),
+    "message to the room": lambda s, a, ivy, now: messages.send_message(
+        s, a.sitting, ivy, now, "Ten minutes gone."),
+    "message to the candidate": lambda s, a, ivy, now: messages.send_message(
+        s, a.sitting, ivy, now, "Please sit up.", attempt=a),
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_every_change_a_candidate_must_see_wakes_their_stream(app, exam, started, clock, watcher,
+                                                               change):
+    with app.extensions["quiz.sessions"].begin() as session:
+        factories.make_user(session, "ivy", role="invigilator",
+                            centre=session.get(Centre, exam.centre.id))
+    stream = watcher.subscribe(events.Topic(started.id, exam.sitting.id))
+    clock.advance(minutes=5)
+    with app.extensions["quiz.sessions"].begin() as session:
+        attempt = session.get(Attempt, started.id)
+        ivy = session.scalar(select(User).where(User.username == "ivy"))
+        CHANGES[change](session, attempt, ivy, clock())
+    assert watcher.check() >= 1
+    assert stream.woken.is_set()
