@@ -238,7 +238,13 @@
     if (!q) { return; }
     // "stale" means the server holds something newer (from another computer): show that.
     if (entry.kind === "answer") {
-      if (data.seq >= q.seq) { q.seq = data.seq; if (!waiting("answer", entry.position).some(newer(data.seq))) { q.chosen = data.choice; } }
+      if (data.seq >= q.seq) {
+        q.seq = data.seq;
+        if (!waiting("answer", entry.position).some(newer(data.seq))) { q.chosen = data.choice; }
+      }
+      if (data.status === "stale" && isCurrent(entry.position)) {
+        say("A newer answer, chosen on another computer, is kept.", false);
+      }
     } else if (data.seq >= q.flag_seq) {
       q.flag_seq = data.seq;
       if (!waiting("flag", entry.position).some(newer(data.seq))) { q.flagged = data.flagged; }
@@ -681,8 +687,8 @@
       text = (sending && !offline) ? "Saving…" : "Not saved yet: kept on this computer and sent when the network is back.";
       if (held === "paused" || held === "on_break") { text = "Not saved yet: it will be sent when your test runs again."; }
       error = !sending || offline;
-    } else if (lastSaid && lastSaid.position === position && lastSaid.error) {
-      text = lastSaid.text; error = true;
+    } else if (lastSaid && lastSaid.position === position) {
+      text = lastSaid.text; error = lastSaid.error;
     } else if (q) {
       text = q.chosen !== null ? "Answer saved." : "Not answered yet.";
     } else {
