@@ -19,12 +19,15 @@ import random
 import threading
 import time
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Callable, Iterator
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.engine import Engine
 
 from quiz.audit import AuditEvent
+from quiz.db import utcnow
+from quiz.delivery import presence, present, service
 
 log = logging.getLogger(__name__)
 
@@ -193,6 +196,53 @@ def watcher_for(app) -> Watcher:
 
 
 # --- the stream ------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class StatusReader:
+    """Read one attempt's status for its stream, each time in a session of its own."""
+
+    topic: Topic
+    candidate_id: int
+    result_url: str
+    sessions: Callable  # sessionmaker for writing
+    read_sessions: Callable  # sessionmaker that takes no write lock on SQLite
+    engine: Engine
+    clock: Callable[[], datetime]
+    grace: timedelta
+
+    @classmethod
+    def for_app(cls, app, attempt_id: int, sitting_id: int, candidate_id: int,
+                result_url: str) -> StatusReader:
+        """Return a reader wired to the app's database and clock."""
+        return cls(Topic(attempt_id, sitting_id), candidate_id, result_url,
+                   app.extensions["quiz.sessions"], app.extensions["quiz.read_sessions"],
+                   app.extensions["quiz.engine"], app.config.get("QUIZ_CLOCK") or utcnow,
+                   timedelta(seconds=app.config["QUIZ_ANSWER_GRACE_SECONDS"]))
+
+    def read(self) -> dict:
+        """Return the status payload; submit the attempt first if its time has run out."""
+        moment = self.clock()
+        with self.read_sessions() as session:
+            attempt = service.attempt_by_id(session, self.topic.attempt_id, self.candidate_id)
+            due = attempt.status == "in_progress" and attempt.clock.is_due_for_finalising(
+                moment, self.grace)
+            if not due:
+                payload = present.status_payload(session, attempt, moment)
+        if due:  # no job has submitted it yet: do it now, as the status poll would
+            with self.sessions() as session:
+                attempt = service.attempt_by_id(session, self.topic.attempt_id, self.candidate_id)
+                service.finalise_if_due(session, attempt, moment, self.grace)
+                payload = present.status_payload(session, attempt, moment)
+                session.commit()
+        if payload["state"] not in ("submitted", "voided"):
+            self.heard(moment)
+        payload["result_url"] = self.result_url
+        return payload
+
+    def heard(self, moment: datetime | None = None) -> None:
+        """Note the candidate's browser as in touch (written in a batch, not now)."""
+        presence.note_heard(self.topic.attempt_id, moment or self.clock(), engine=self.engine)
+
 
 def format_event(name: str, data: dict, event_id: str | None = None) -> str:
     """Return one server-sent event."""

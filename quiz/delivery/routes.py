@@ -7,7 +7,6 @@ from flask import (Blueprint, Response, current_app, flash, jsonify, redirect, r
                    request, session as cookie, url_for)
 from flask_login import current_user
 
-from quiz.db import utcnow
 from quiz.delivery import events as events_
 from quiz.delivery import breaks, presence, present, service
 from quiz.delivery.forms import KeycodeForm
@@ -301,47 +300,14 @@ def rest_break(attempt_id: int):
 def events(attempt_id: int):
     """Stream the attempt's status now and whenever it or its sitting changes (server-sent events)."""
     attempt = _attempt(attempt_id)
-    topic = events_.Topic(attempt_id=attempt.id, sitting_id=attempt.sitting_id)
-    app = current_app._get_current_object()
-    result_url = url_for("delivery.result", attempt_id=attempt.id)
-    candidate_id = current_user.id
-    engine = app.extensions["quiz.engine"]
+    reader = events_.StatusReader.for_app(
+        current_app, attempt.id, attempt.sitting_id, current_user.id,
+        url_for("delivery.result", attempt_id=attempt.id))
     close_sessions()  # the stream borrows a connection only while it reads
-
-    def read_status() -> dict:
-        moment = _clock(app)()
-        with app.extensions["quiz.read_sessions"]() as session:  # SQLite: no write lock
-            found = service.attempt_by_id(session, topic.attempt_id, candidate_id)
-            due = found.status == "in_progress" and found.clock.is_due_for_finalising(
-                moment, _grace_of(app))
-            if not due:
-                payload = present.status_payload(session, found, moment)
-        if due:  # time ran out and no job has submitted it yet: do it now, as /status would
-            with app.extensions["quiz.sessions"]() as session:
-                found = service.attempt_by_id(session, topic.attempt_id, candidate_id)
-                service.finalise_if_due(session, found, moment, _grace_of(app))
-                payload = present.status_payload(session, found, moment)
-                session.commit()
-        if payload["state"] not in ("submitted", "voided"):
-            presence.note_heard(topic.attempt_id, moment, engine=engine)
-        payload["result_url"] = result_url
-        return payload
-
-    def heard() -> None:
-        presence.note_heard(topic.attempt_id, _clock(app)(), engine=engine)
-
-    config = app.config
+    config = current_app.config
     body = events_.stream(
-        events_.watcher_for(app), topic, read_status, heard=heard,
+        events_.watcher_for(current_app), reader.topic, reader.read, heard=reader.heard,
         heartbeat_seconds=config["QUIZ_EVENTS_HEARTBEAT_SECONDS"],
         lasts_seconds=config["QUIZ_EVENTS_STREAM_SECONDS"], retry_ms=1000)
     return Response(body, mimetype="text/event-stream",
                     headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})
-
-
-def _clock(app):
-    return app.config.get("QUIZ_CLOCK") or utcnow
-
-
-def _grace_of(app) -> timedelta:
-    return timedelta(seconds=app.config["QUIZ_ANSWER_GRACE_SECONDS"])
