@@ -34,7 +34,9 @@ def test_a_pause_hides_the_questions_within_3_s_and_freezes_the_boards_time(new_
     clicked = time.monotonic()
     board.pause(room, world.alice.id, "Alice")
     expect(desk.locator("#question-area")).to_be_hidden(timeout=3_000)
-    assert time.monotonic() - clicked < 3
+    hidden_after = time.monotonic() - clicked
+    print(f"the questions were hidden {hidden_after:.2f} s after the invigilator's click")
+    assert hidden_after < 3
     expect(desk.get_by_role("heading", name="Your test is paused")).to_be_visible()
 
     # The frozen countdown is exactly the server's time left, which the board shows too.
