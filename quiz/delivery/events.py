@@ -110,6 +110,13 @@ class Watcher:
             if not self._by_attempt:
                 self._idle_since = time.monotonic()
 
+    def stop(self) -> None:
+        """Forget every stream, so the watching thread ends at its next wake without reading."""
+        with self._lock:
+            self._by_attempt.clear()
+            self._by_sitting.clear()
+            self._idle_since = float("-inf")
+
     @property
     def listening(self) -> int:
         """Return how many streams are waiting."""

@@ -174,7 +174,9 @@ def test_the_stream_holds_no_database_connection_while_it_waits(app, client, ali
 
 @pytest.fixture
 def watcher(app):
-    return events.Watcher(app.extensions["quiz.engine"], poll_seconds=60)  # checked by hand
+    watcher = events.Watcher(app.extensions["quiz.engine"], poll_seconds=60)  # checked by hand
+    yield watcher
+    watcher.stop()
 
 
 def trail(session, clock, *, sitting_id, attempt_id=None, event_id=None):
