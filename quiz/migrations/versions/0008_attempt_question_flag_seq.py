@@ -1,7 +1,7 @@
 """attempt_question flag_seq: flags saved from the page's outbox are ordered like answers
 
 Revision ID: 0008
-Revises: 0003
+Revises: 0006
 Create Date: 2026-12-14 10:00:00
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0008'
-down_revision = '0003'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
