@@ -28,9 +28,11 @@ MAX_TITLE = 200  # titles are stored in 200-character columns
 MAX_CODE = 20  # criterion codes are stored in 20-character columns
 MAX_WHOLE_NUMBER = 100_000
 MAX_DEPTH = 20
-# C0 and C1 control characters (tab, line feeds and NEL are YAML's own), unpaired surrogates
-# (only reachable through escapes) and the non-characters U+FFFE and U+FFFF.
-CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
+# C0 and C1 control characters (only tab and line feeds are allowed), unpaired surrogates (only
+# reachable through escapes) and the non-characters U+FFFE and U+FFFF. NEL, U+2028 and U+2029 are
+# refused too: YAML counts them as line breaks where editors do not, so every line number after one
+# would point at the wrong line.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
 
 
 class _DepthLimitedLoader(yaml.BaseLoader):

@@ -101,3 +101,11 @@ def test_well_formed_yaml_of_the_wrong_shape_gives_placed_problems(document):
     text = yaml.safe_dump(document, allow_unicode=True)
     _, problems = problems_for(text.encode("utf-8", "surrogatepass"))
     assert_placed(problems)
+
+
+def test_a_line_break_only_yaml_sees_is_refused_on_the_line_an_editor_shows():
+    # Found by hypothesis: YAML counts NEL (U+0085) as a line break and editors do not, so every
+    # problem after one was placed past the end of the file.
+    path, problems = problems_for("bank: [\u0085]\nitems:\n".encode())
+    assert [(line, "control character" in message) for _, line, message, _ in problems][:1] == [(1, True)]
+    assert_placed(problems)
