@@ -19,8 +19,15 @@ class Config:
         # one process when several share a database (or run `quiz worker` instead).
         self.QUIZ_SCHEDULER = os.environ.get("QUIZ_SCHEDULER", "1") == "1"
         self.QUIZ_FINALISE_EVERY_SECONDS = float(os.environ.get("QUIZ_FINALISE_EVERY_SECONDS", "10"))
-        # How often a candidate's page checks in (pauses, extra time, closing reach it this fast).
+        # How often a candidate's page polls its status when the push channel (below) fails.
         self.QUIZ_STATUS_POLL_SECONDS = int(os.environ.get("QUIZ_STATUS_POLL_SECONDS", "10"))
+        # The push channel (server-sent events): how often each process reads new audit events,
+        # how often an idle stream says it is still there, and how long a stream lasts before
+        # the browser reconnects.
+        self.QUIZ_EVENTS_POLL_SECONDS = float(os.environ.get("QUIZ_EVENTS_POLL_SECONDS", "0.5"))
+        self.QUIZ_EVENTS_HEARTBEAT_SECONDS = float(
+            os.environ.get("QUIZ_EVENTS_HEARTBEAT_SECONDS", "15"))
+        self.QUIZ_EVENTS_STREAM_SECONDS = float(os.environ.get("QUIZ_EVENTS_STREAM_SECONDS", "60"))
         # Last-heard times from polls are kept in memory and written in one batch this often.
         self.QUIZ_PRESENCE_FLUSH_SECONDS = float(os.environ.get("QUIZ_PRESENCE_FLUSH_SECONDS", "5"))
         self.QUIZ_BOARD_POLL_SECONDS = int(os.environ.get("QUIZ_BOARD_POLL_SECONDS", "5"))

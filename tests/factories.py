@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import datetime, timedelta, timezone
 
-from quiz.accounts.models import Centre
+from quiz.accounts.models import Centre, User
 from quiz.accounts.service import create_user
 from quiz.delivery import service as delivery
 from quiz.delivery.models import Booking, Sitting
@@ -105,3 +105,17 @@ def start(session, sitting: Sitting, candidate, now: datetime = MORNING, seed: i
 def replace_status(item: BankItem, status: str) -> BankItem:
     """Return the bank item with another status (e.g. retired), as an edited bank file would."""
     return replace(item, status=status)
+
+
+def make_candidates(session, centre: Centre, count: int, prefix: str = "cand") -> list:
+    """Return `count` new candidates of a centre, all with PASSWORD, hashing it only once."""
+    first = make_user(session, f"{prefix}00", centre=centre, candidate_number=f"{prefix}-000")
+    others = []
+    for n in range(1, count):
+        user = User(username=f"{prefix}{n:02d}", full_name=f"{prefix.title()} {n:02d}",
+                    role="candidate", centre=centre, candidate_number=f"{prefix}-{n:03d}",
+                    active=True, created_at=MORNING, password_hash=first.password_hash)
+        session.add(user)
+        others.append(user)
+    session.flush()
+    return [first] + others

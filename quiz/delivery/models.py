@@ -143,6 +143,8 @@ class AttemptQuestion(Base):
     chosen: Mapped[str | None] = mapped_column(String(4))  # a stored letter, never a position
     flagged: Mapped[bool] = mapped_column(Boolean, default=False)
     seq: Mapped[int] = mapped_column(BigInteger, default=0)  # the save that set `chosen`
+    # The save that set `flagged`: flags queued offline are ordered like answers.
+    flag_seq: Mapped[int] = mapped_column(BigInteger, default=0, server_default="0")
     answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     attempt: Mapped[Attempt] = relationship(back_populates="questions")

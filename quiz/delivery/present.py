@@ -42,6 +42,23 @@ def question_screen(question: AttemptQuestion) -> dict:
             "chosen": chosen, "flagged": question.flagged}
 
 
+def paper(session: Session, attempt: Attempt, questions: list[AttemptQuestion],
+          now: datetime) -> dict:
+    """Return the whole paper for the page to hold: each question as shown, and the status.
+
+    Each question carries the sequence numbers of its answer and flag, so the page can tell
+    whether an answer it still has queued is newer than the one the server holds. Options are
+    display positions only: the stored letters and the key never leave the server.
+    """
+    screens = []
+    for question in questions:
+        screen = question_screen(question)
+        screen.update(seq=question.seq, flag_seq=question.flag_seq)
+        screens.append(screen)
+    return {"attempt_id": attempt.id, "total": len(screens), "questions": screens,
+            "status": status_payload(session, attempt, now)}
+
+
 def timing(attempt: Attempt, now: datetime) -> dict:
     """Return the clock as the browser needs it: seconds left by the server's reckoning."""
     clock = attempt.clock

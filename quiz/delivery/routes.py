@@ -3,16 +3,17 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from flask import (Blueprint, current_app, flash, jsonify, redirect, render_template, request,
-                   url_for)
+from flask import (Blueprint, Response, current_app, flash, jsonify, redirect, render_template,
+                   request, url_for)
 from flask_login import current_user
 
-from quiz.delivery import presence, present, service
+from quiz.delivery import events as events_
+from quiz.delivery import breaks, presence, present, service
 from quiz.delivery.forms import KeycodeForm
 from quiz.web.forms import ButtonForm
 from quiz.errors import BadRequest, Refused
 from quiz.db import begin_write
-from quiz.web import db, error_response, guess_source, now, role_required
+from quiz.web import close_sessions, db, error_response, guess_source, now, role_required
 from quiz.web.limits import MAX_ID
 
 bp = Blueprint("delivery", __name__)
@@ -266,11 +267,13 @@ def set_flag(attempt_id: int):
     flagged = body.get("flagged")
     if not isinstance(flagged, bool):
         raise BadRequest("flagged must be true or false.")
+    seq = _field_int(body, "seq", required=False)
     session = db()
     attempt = _attempt(attempt_id, lock=True)
-    question = service.set_flag(session, attempt, position, flagged, now(), _grace())
+    saved = service.set_flag(session, attempt, position, flagged, now(), _grace(), seq=seq)
     session.commit()
-    return jsonify({"position": question.position, "flagged": question.flagged})
+    return jsonify({"status": saved.status, "position": saved.position, "flagged": saved.flagged,
+                    "seq": saved.seq})
 
 
 @api.route("/attempts/<int:attempt_id>/status")
@@ -284,3 +287,53 @@ def status(attempt_id: int):
     payload = present.status_payload(db(), attempt, moment)
     payload["result_url"] = url_for("delivery.result", attempt_id=attempt.id)
     return jsonify(payload)
+
+
+@api.route("/attempts/<int:attempt_id>/paper")
+@role_required("candidate")
+def paper(attempt_id: int):
+    """Return the whole paper as the candidate sees it, so the page can work offline; no key."""
+    session = db()
+    attempt = _attempt(attempt_id)
+    questions = service.questions_with_versions(session, attempt)
+    payload = present.paper(session, attempt, questions, now())
+    payload["status"]["result_url"] = url_for("delivery.result", attempt_id=attempt.id)
+    return jsonify(payload)
+
+
+BREAK_ACTIONS = {"start": breaks.start_break, "end": breaks.end_break}
+
+
+@api.route("/attempts/<int:attempt_id>/break", methods=["POST"])
+@role_required("candidate")
+def rest_break(attempt_id: int):
+    """Start or end the candidate's own rest break; reply with the new status."""
+    action = BREAK_ACTIONS.get(_json_body().get("action"))
+    if action is None:
+        raise BadRequest('action must be "start" or "end".')
+    session = db()
+    attempt = _attempt(attempt_id, lock=True)
+    moment = now()
+    action(session, attempt, current_user, moment, "by the candidate")
+    session.commit()
+    payload = present.status_payload(session, attempt, moment)
+    payload["result_url"] = url_for("delivery.result", attempt_id=attempt.id)
+    return jsonify(payload)
+
+
+@api.route("/attempts/<int:attempt_id>/events")
+@role_required("candidate")
+def events(attempt_id: int):
+    """Stream the attempt's status now and whenever it or its sitting changes (server-sent events)."""
+    attempt = _attempt(attempt_id)
+    reader = events_.StatusReader.for_app(
+        current_app, attempt.id, attempt.sitting_id, current_user.id,
+        url_for("delivery.result", attempt_id=attempt.id))
+    close_sessions()  # the stream borrows a connection only while it reads
+    config = current_app.config
+    body = events_.stream(
+        events_.watcher_for(current_app), reader.topic, reader.read, heard=reader.heard,
+        heartbeat_seconds=config["QUIZ_EVENTS_HEARTBEAT_SECONDS"],
+        lasts_seconds=config["QUIZ_EVENTS_STREAM_SECONDS"], retry_ms=1000)
+    return Response(body, mimetype="text/event-stream",
+                    headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

@@ -267,13 +267,41 @@ def display_choice(question: AttemptQuestion) -> int | None:
 
 
 def set_flag(session: Session, attempt: Attempt, position: int, flagged: bool, now: datetime,
-             grace: timedelta) -> AttemptQuestion:
-    """Mark or unmark a question for review."""
+             grace: timedelta, seq: int | None = None) -> FlagResult:
+    """Mark or unmark a question for review; with a sequence number, an older flag changes nothing.
+
+    Flags sent from the page's outbox carry the same rising sequence numbers as answers, so a
+    flag queued offline cannot undo a newer one made on another computer. A flag without a
+    number (the no-JavaScript form) always applies, and counts as newer than any before it.
+    """
+    if seq is not None and (not isinstance(seq, int) or isinstance(seq, bool)
+                            or not 0 < seq < MAX_SEQ):
+        raise BadRequest("seq must be a whole number counting up from 1.")
     _check_open_for_answers(attempt, now, grace)
     question = question_at(session, attempt, position)
-    question.flagged = bool(flagged)
     attempt.last_seen_at = now
-    return question
+    if seq is None:
+        seq = max(attempt.last_seq, question.flag_seq) + 1
+    if seq < question.flag_seq or (seq == question.flag_seq and bool(flagged) != question.flagged):
+        status = "stale"
+    elif seq == question.flag_seq:
+        status = "duplicate"
+    else:
+        question.flagged = bool(flagged)
+        question.flag_seq = seq
+        status = "saved"
+    attempt.last_seq = max(attempt.last_seq, seq)
+    return FlagResult(status, position, question.flagged, question.flag_seq)
+
+
+@dataclass(frozen=True)
+class FlagResult:
+    """What the server did with a flag, and the flag it now holds."""
+
+    status: str  # as SaveResult.status
+    position: int
+    flagged: bool
+    seq: int
 
 
 # --- finishing ---------------------------------------------------------------------------------
@@ -352,6 +380,23 @@ def finalise_expired(session: Session, now: datetime, grace: timedelta) -> list[
         if finalise_if_due(session, attempt, now, grace):
             finalised.append(attempt.id)
     return finalised
+
+
+def attempt_by_id(session: Session, attempt_id: int, candidate_id: int) -> Attempt:
+    """Return a candidate's own attempt without finalising it, or raise NotFound."""
+    attempt = session.scalar(select(Attempt).where(Attempt.id == attempt_id,
+                                                   Attempt.candidate_id == candidate_id))
+    if attempt is None:
+        raise NotFound("There is no such attempt for your account.")
+    return attempt
+
+
+def questions_with_versions(session: Session, attempt: Attempt) -> list[AttemptQuestion]:
+    """Return the attempt's questions in paper order, with their item versions, in two queries."""
+    return session.scalars(
+        select(AttemptQuestion).where(AttemptQuestion.attempt_id == attempt.id)
+        .order_by(AttemptQuestion.position)
+        .options(selectinload(AttemptQuestion.item_version))).all()
 
 
 def attempt_with_questions(session: Session, attempt_id: int) -> Attempt:

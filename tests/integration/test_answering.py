@@ -146,7 +146,8 @@ def test_the_key_never_reaches_the_browser(client, session, alice):
 
 def test_flagging_a_question_shows_in_the_navigator(client, session, alice):
     response = client.post(f"/api/attempts/{alice.id}/flags", json={"position": 3, "flagged": True})
-    assert response.json == {"position": 3, "flagged": True}
+    assert (response.json["status"], response.json["position"], response.json["flagged"]) == \
+        ("saved", 3, True)
     page = client.get(f"/attempts/{alice.id}/q/1").data.decode()
     assert 'class="nav-q flagged"' in page
     assert "not answered, flagged for review" in page

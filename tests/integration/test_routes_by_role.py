@@ -78,6 +78,9 @@ ROUTES: dict[str, dict[str, str]] = {
     "POST /api/attempts/<int:attempt_id>/answers": OWN_CANDIDATE,
     "POST /api/attempts/<int:attempt_id>/flags": OWN_CANDIDATE,
     "GET /api/attempts/<int:attempt_id>/status": OWN_CANDIDATE,
+    "GET /api/attempts/<int:attempt_id>/paper": OWN_CANDIDATE,
+    "GET /api/attempts/<int:attempt_id>/events": OWN_CANDIDATE,
+    "POST /api/attempts/<int:attempt_id>/break": OWN_CANDIDATE,
     # invigilation
     "GET /invigilate/": rule(ok=INVIGILATORS),
     "GET /invigilate/sittings/new": rule(ok=INVIGILATORS),
@@ -118,6 +121,7 @@ ROUTES: dict[str, dict[str, str]] = {
 REQUESTS: dict[str, dict] = {
     "POST /api/attempts/<int:attempt_id>/answers": {"json": {"position": 1, "choice": 0, "seq": 1}},
     "POST /api/attempts/<int:attempt_id>/flags": {"json": {"position": 1, "flagged": True}},
+    "POST /api/attempts/<int:attempt_id>/break": {"json": {"action": "start"}},
     "POST /invigilate/sittings/<int:sitting_id>/bookings": {"data": {"candidate_id": "{user_id}"}},
     "GET /results/attempts/<int:attempt_id>/feedback": {"arguments": {"attempt_id": "finished"}},
 }

@@ -1,0 +1,39 @@
+"""The invigilator's board as the browser tests drive it, in one place.
+
+`exam-day` is redrawing the board; when it changes, only these helpers need to follow.
+"""
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+
+
+def open_board(page: Page, sitting_title: str) -> None:
+    """Go from the invigilator's sittings to one sitting's live board."""
+    page.goto("/invigilate/")
+    page.get_by_role("link", name=sitting_title).click()
+    expect(page.get_by_role("heading", name="Candidates", exact=True)).to_be_visible()
+
+
+def row(page: Page, candidate_id: int):
+    """Return the board's row for a candidate."""
+    return page.locator(f'tr[data-candidate-id="{candidate_id}"]')
+
+
+def expect_state(page: Page, candidate_id: int, words: str, timeout: float = 10_000) -> None:
+    """Wait until the board shows the candidate in a state ("In progress", "Paused", ...)."""
+    expect(row(page, candidate_id).locator(".cell-state")).to_have_text(words, timeout=timeout)
+
+
+def pause(page: Page, candidate_id: int, name: str) -> None:
+    """Click Pause for one candidate (returns as soon as the click is made)."""
+    row(page, candidate_id).get_by_role("button", name=f"Pause {name}").click()
+
+
+def resume(page: Page, candidate_id: int, name: str) -> None:
+    """Click Resume for one candidate."""
+    row(page, candidate_id).get_by_role("button", name=f"Resume {name}").click()
+
+
+def time_left(page: Page, candidate_id: int) -> str:
+    """Return the time left the board shows for a candidate, as m:ss."""
+    return row(page, candidate_id).locator(".cell-time").inner_text().strip()
