@@ -118,6 +118,8 @@ def test_results_and_item_bank_pages_are_accessible(new_context, db, world, chec
     officer = factories.make_user(db, "rita", role="results_officer")
     factories.make_user(db, "wendy", role="item_writer")
     simulate(db, world.sitting, 35, seed=5, start=utcnow() - timedelta(hours=2))
+    alices = factories.start(db, world.sitting, world.alice, now=utcnow() - timedelta(minutes=9))
+    invigilation.void(db, alices, officer, utcnow(), "withdrawn")
     invigilation.close_sitting(db, world.sitting, officer, utcnow(), timedelta(seconds=2))
     db.commit()
 
@@ -129,7 +131,12 @@ def test_results_and_item_bank_pages_are_accessible(new_context, db, world, chec
     page.get_by_role("link", name="item analysis for 2794-03/315").click()
     expect(page.get_by_role("img", name="Score distribution")).to_be_visible()
     check(page, "the item analysis with its pictures")
-    page.go_back()
+    page.get_by_label("Show", exact=True).select_option(value="all")
+    page.get_by_label("Sort by").select_option(value="facility")
+    page.get_by_role("button", name="Show items").click()
+    page.get_by_role("link", name="Next page").click()
+    check(page, "the item analysis, every item by facility, page 2")
+    page.goto(f"/results/sittings/{world.sitting.id}")
     page.get_by_role("link", name="Feedback report").first.click()
     check(page, "a feedback report")
 
