@@ -316,3 +316,72 @@ def test_the_instructions_state_the_pass_mark(new_context, room):
     page.get_by_label("Keycode").fill(factories.KEYCODE)
     page.get_by_role("button", name="Continue").click()
     expect(page.get_by_text("Pass mark: 60%, that is 18 of the 30 marks.")).to_be_visible()
+
+
+# --- messages to the room and rest breaks, from the invigilator's side -----------------------------
+
+def test_a_message_to_the_room_and_one_to_a_candidate_are_stored_and_on_the_trail(new_context, db, room):
+    from quiz.invigilation.messages import RoomMessage
+    start(db, room.sitting, room.alice)
+    start(db, room.sitting, room.bob)
+    page = open_board(new_context, room)
+    page.get_by_label("Message to the whole room").fill("Question 12: 'mentee' means the person being mentored.")
+    page.get_by_role("button", name="Send to the whole room").click()
+    expect(page.get_by_text("Sent the message to everyone in the room.")).to_be_visible()
+
+    row(page, room.bob).get_by_role("button", name="Message Bob").click()
+    dialog = page.get_by_role("dialog", name="Send a message to Bob (2002)")
+    expect(dialog.get_by_label("Message")).to_be_focused()
+    page.keyboard.type("Please raise your hand.")
+    dialog.get_by_role("button", name="Send a message to Bob").click()
+    expect(page.get_by_text("Sent the message to Bob (2002).")).to_be_visible()
+
+    page.get_by_text("Messages sent (2)").click()
+    expect(page.locator(".messages-sent")).to_contain_text("Ivy Okafor to Bob (2002): Please raise your hand.")
+    db.expire_all()
+    stored = db.scalars(select(RoomMessage).order_by(RoomMessage.id)).all()
+    assert [(m.attempt_id is None, m.sender_name) for m in stored] == [(True, "Ivy Okafor"),
+                                                                      (False, "Ivy Okafor")]
+    page.get_by_role("link", name="Audit trail").click()
+    sent = page.get_by_role("row").filter(has_text="message sent")
+    expect(sent).to_have_count(2)
+    expect(sent.first).to_contain_text("Everyone in the room")
+    expect(sent.first).to_contain_text("'mentee' means the person being mentored.")
+    expect(sent.nth(1)).to_contain_text("Bob (2002)")
+
+
+def test_the_invigilator_starts_and_ends_a_rest_break_from_the_board(new_context, db, room):
+    room.dave.rest_break_minutes = 10
+    db.commit()
+    start(db, room.sitting, room.dave)
+    start(db, room.sitting, room.alice)
+    page = open_board(new_context, room)
+    dave = row(page, room.dave)
+    expect(dave.locator(".cell-breaks")).to_have_text("10 min allowed, none used")
+    expect(row(page, room.alice).get_by_role("button", name="Start break for Alice")).to_be_hidden()
+
+    dave.get_by_role("button", name="Start break for Dave").click()
+    dialog = page.get_by_role("dialog", name="Start a rest break for Dave (2004)")
+    dialog.get_by_label("Reason").select_option(label="Rest break (access arrangement)")
+    dialog.get_by_role("button", name="Start a rest break for Dave").click()
+    expect(page.get_by_text("Started a rest break for Dave (2004).")).to_be_visible()
+    dave = row(page, room.dave)
+    expect(dave.locator(".cell-state")).to_have_text("On a break")
+    expect(dave.locator(".cell-breaks")).to_contain_text("On a break:")
+    frozen = dave.locator(".time-left").inner_text()
+    page.wait_for_timeout(2500)
+    assert dave.locator(".time-left").inner_text() == frozen
+
+    dave.get_by_role("button", name="End break of Dave").click()
+    dialog = page.get_by_role("dialog", name="End the rest break of Dave (2004)")
+    dialog.get_by_label("Reason").select_option(label="Candidate back from the break")
+    dialog.get_by_role("button", name="End the rest break of Dave").click()
+    expect(row(page, room.dave).locator(".cell-state")).to_have_text("In progress")
+    expect(row(page, room.dave).locator(".cell-breaks")).to_contain_text("of 10 min left")
+
+    page.get_by_role("link", name="Audit trail").click()
+    expect(page.get_by_role("row").filter(has_text="break started")).to_contain_text(
+        "Rest break (access arrangement)")
+    expect(page.get_by_role("row").filter(has_text="break ended")).to_contain_text(
+        "Candidate back from the break")
+    expect(page.get_by_role("row").filter(has_text="break started")).to_contain_text("Ivy Okafor")

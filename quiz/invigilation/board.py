@@ -33,7 +33,7 @@ _ACTIONS = {
     "in_progress": ("pause", "break_start", "extra_time", "void", "message"),
     "paused": ("resume", "extra_time", "void", "message"),
     "on_break": ("break_end", "extra_time", "void", "message"),
-    "waiting": ("message",),
+    "waiting": (),  # a message needs an attempt: their screen shows it once they start
     "not_started": (),
     "submitted": (),
     "voided": (),
@@ -48,6 +48,14 @@ def extra_words(seconds: int) -> str:
     if not minutes:
         return f"+{rest} s"
     return f"+{minutes} min" + (f" {rest} s" if rest else "")
+
+
+def minutes_words(seconds: float) -> str:
+    """Return a span of time as "7 min", "6 min 30 s" or "45 s"."""
+    minutes, rest = divmod(max(0, round(seconds)), 60)
+    if not minutes:
+        return f"{rest} s"
+    return f"{minutes} min" + (f" {rest} s" if rest else "")
 
 
 def ago_words(seconds: float) -> str:
@@ -116,6 +124,18 @@ class BoardRow:
             offered = tuple(a for a in offered if a != "break_start")
         return offered
 
+    def break_words(self) -> str:
+        """Return the rest-break allowance as the board shows it, or "" without one."""
+        if self.break_allowance_seconds is None:
+            return ""
+        allowance = minutes_words(self.break_allowance_seconds)
+        left = minutes_words(self.break_allowance_seconds - self.break_used_seconds)
+        if self.on_break_since is not None:
+            return f"On a break: {left} of {allowance} left"
+        if self.break_used_seconds <= 0:
+            return f"{allowance} allowed, none used"
+        return f"{left} of {allowance} left"
+
     def to_dict(self, now: datetime, sitting_status: str,
                 local: Callable[[datetime], str]) -> dict:
         """Return the row as JSON-ready data for the board's script; `local` formats a time."""
@@ -136,6 +156,8 @@ class BoardRow:
                 "allowance_seconds": self.break_allowance_seconds,
                 "used_seconds": round(self.break_used_seconds),
                 "on_break_since": self.on_break_since.isoformat() if self.on_break_since else None,
+                "on_break_since_local": local(self.on_break_since) if self.on_break_since else None,
             },
+            "break_words": self.break_words(),
             "actions": list(self.actions(sitting_status)),
         }

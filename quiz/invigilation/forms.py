@@ -12,6 +12,7 @@ from wtforms.validators import (DataRequired, InputRequired, Length, NumberRange
                                 ValidationError)
 
 from quiz.invigilation import reasons
+from quiz.invigilation.messages import MAX_MESSAGE_LENGTH
 from quiz.invigilation.service import MAX_EXTRA_MINUTES, VOID_REASONS
 
 NOTE_ROWS = 4  # a text area people can write a sentence or two in, not a one-line box
@@ -121,6 +122,26 @@ class ActionForm(FlaskForm):
     def validate_reason(self, field):
         if field.data == reasons.OTHER and not (self.note.data or "").strip():
             raise ValidationError("Describe the reason when you choose Other.")
+
+
+class MessageForm(FlaskForm):
+    """A message to the room or to some candidates, shown on their screens until dismissed."""
+
+    body = TextAreaField("Message", validators=[
+        DataRequired(message="Write the message before sending it."),
+        Length(max=MAX_MESSAGE_LENGTH, message=f"A message can be at most {MAX_MESSAGE_LENGTH} "
+                                               "characters.")],
+        description="Shown at once on the candidates' screens and read out to screen readers; "
+                    "kept in the audit trail.",
+        render_kw={"rows": NOTE_ROWS, "maxlength": MAX_MESSAGE_LENGTH})
+
+    def __init__(self, action: str = "message", *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+
+    def recorded_reason(self) -> str:
+        """Return the text the action carries: for a message, the message itself."""
+        return (self.body.data or "").strip()
 
 
 class ExtraTimeForm(ActionForm):

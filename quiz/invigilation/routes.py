@@ -13,7 +13,8 @@ from quiz.errors import BadRequest
 from quiz.invigilation import service
 from quiz.invigilation import reasons
 from quiz.invigilation.board import SILENT_AFTER, STATE_WORDS, ago_words, extra_words
-from quiz.invigilation.forms import ActionForm, ExtraTimeForm, RosterForm, ScheduleForm, VoidForm
+from quiz.invigilation.forms import (ActionForm, ExtraTimeForm, MessageForm, RosterForm,
+                                     ScheduleForm, VoidForm)
 from quiz.invigilation.roster import parse_roster
 from quiz.itembank.models import BlueprintRecord
 from quiz.web import db, error_response, now, role_required
@@ -66,18 +67,26 @@ def schedule():
     return render_template("invigilation/schedule.html", form=form), status
 
 
-# The actions on one candidate that ask for a reason from a list, each with its service function
-# and the words of its button and its message. Breaks and messages join here.
+# The actions on one candidate (or the ticked ones), each with the words of its button, what is
+# said when it is done, and the form it reads; the use cases are service.ON_SELECTED.
 CANDIDATE_ACTIONS = {
-    "pause": (service.pause, "Pause", "Paused {who}."),
-    "resume": (service.resume, "Resume", "Resumed {who}."),
+    "pause": ("Pause", "Paused"),
+    "resume": ("Resume", "Resumed"),
+    "break_start": ("Start a rest break for", "Started a rest break for"),
+    "break_end": ("End the rest break of", "Ended the rest break of"),
+    "message": ("Send a message to", "Sent the message to"),
 }
-DONE_WORDS = {"pause": "Paused", "resume": "Resumed"}
 
 
-def _action_forms() -> dict[str, ActionForm]:
-    """Return the reason form of each action, with the prefix its handler reads it by."""
-    return {action: ActionForm(action, prefix=action) for action in CANDIDATE_ACTIONS}
+def _form(action: str):
+    """Return the form an action reads, with the prefix its handler reads it by."""
+    if action == "message":
+        return MessageForm(prefix=action)
+    return ActionForm(action, prefix=action)
+
+
+def _action_forms() -> dict:
+    return {action: _form(action) for action in CANDIDATE_ACTIONS}
 
 
 @bp.route("/sittings/<int:sitting_id>")
@@ -94,8 +103,9 @@ def sitting(sitting_id: int):
                            available=available, now=moment, button_form=ButtonForm(),
                            room_pause=ActionForm("pause", prefix="room-pause"),
                            room_resume=ActionForm("resume", prefix="room-resume"),
-                           action_forms=_action_forms(),
-                           action_buttons={a: v[1] for a, v in CANDIDATE_ACTIONS.items()},
+                           action_forms=_action_forms(), action_words=CANDIDATE_ACTIONS,
+                           room_message=MessageForm(prefix="room-message"),
+                           messages=service.messages_sent(session, found),
                            silent_after=SILENT_AFTER,
                            state_words=STATE_WORDS, extra_words=extra_words, ago_words=ago_words,
                            book_form=ButtonForm(), roster_form=RosterForm())
@@ -104,9 +114,9 @@ def sitting(sitting_id: int):
 def _sitting_action(sitting_id: int, form, action, message: str):
     """Run an action on a sitting from a posted form, commit, and go back to it."""
     session = db()
+    found = service.sitting_for(session, sitting_id, current_user, lock=True)
     if not form.validate_on_submit():
         return _form_errors(form)
-    found = service.sitting_for(session, sitting_id, current_user, lock=True)
     result = action(session, found, form)
     session.commit()
     flash(message.format(result=result))
@@ -161,21 +171,22 @@ def resume_all(sitting_id: int):
 def act_on_selected(sitting_id: int):
     """Apply one action, with one reason, to every candidate ticked on the board."""
     session = db()
+    found = service.sitting_for(session, sitting_id, current_user, lock=True)
     action = request.form.get("action", "")
     if action not in CANDIDATE_ACTIONS:
         raise BadRequest("Choose an action for the selected candidates.")
+    button, done = CANDIDATE_ACTIONS[action]
     ids = request.form.getlist("candidate_id")
     if not ids or not all(value.isdigit() for value in ids):
         raise BadRequest("Select at least one candidate on the board first.")
-    found = service.sitting_for(session, sitting_id, current_user, lock=True)
-    form = ActionForm(action, prefix=action)
+    form = _form(action)
     if not form.validate_on_submit():
         if any(name.startswith(f"{action}-") for name in request.form):
             return _form_errors(form)
         # Ticked on the board without a script: ask for the reason on a page of its own.
         chosen = service.selected_candidates(session, found, [int(v) for v in ids])
         return render_template("invigilation/action.html", sitting=found, form=form,
-                               action=action, button=CANDIDATE_ACTIONS[action][1],
+                               action=action, button=button,
                                who=[f"{c.full_name} ({c.candidate_number})" for c in chosen],
                                target=url_for("invigilation.act_on_selected", sitting_id=found.id),
                                candidate_ids=ids)
@@ -183,7 +194,7 @@ def act_on_selected(sitting_id: int):
                                       [int(v) for v in ids], form.recorded_reason(), _grace())
     session.commit()
     if outcome.done:
-        flash(f"{DONE_WORDS[action]} {len(outcome.done)} candidate(s): {', '.join(outcome.done)}.")
+        flash(f"{done} {len(outcome.done)} candidate(s): {', '.join(outcome.done)}.")
     if outcome.skipped:
         flash("Not changed: " + "; ".join(outcome.skipped) + ".")
     return _back(sitting_id)
@@ -270,15 +281,17 @@ def _attempt_action(attempt_id: int, form, action, message: str):
     return _back(found.sitting_id)
 
 
-@bp.route("/attempts/<int:attempt_id>/<any(pause, resume):action>", methods=["GET", "POST"])
+@bp.route("/attempts/<int:attempt_id>/<any(pause, resume, break_start, break_end, message):action>",
+          methods=["GET", "POST"])
 @role_required(*INVIGILATORS)
 def candidate_action(attempt_id: int, action: str):
-    """Pause or resume one candidate, with a reason (a page of its own without the script)."""
-    use_case, button, message = CANDIDATE_ACTIONS[action]
-    form = ActionForm(action, prefix=action)
+    """Act on one candidate with a reason, or send them a message (a page of its own without the script)."""
+    use_case = service.ON_SELECTED[action]
+    button, done = CANDIDATE_ACTIONS[action]
+    form = _form(action)
     if request.method == "POST":
         return _attempt_action(attempt_id, form, lambda s, a, f: use_case(
-            s, a, current_user, now(), f.recorded_reason()), message)
+            s, a, current_user, now(), f.recorded_reason()), done + " {who}.")
     session = db()
     found = service.attempt_for(session, attempt_id, current_user, now(), _grace())
     session.commit()
@@ -286,6 +299,16 @@ def candidate_action(attempt_id: int, action: str):
                            action=action, button=button, who=[_who(found)],
                            target=url_for("invigilation.candidate_action", attempt_id=found.id,
                                           action=action), candidate_ids=[])
+
+
+@bp.route("/sittings/<int:sitting_id>/message", methods=["POST"])
+@role_required(*INVIGILATORS)
+def message_room(sitting_id: int):
+    """Send a message to every candidate in the room."""
+    return _sitting_action(sitting_id, MessageForm(prefix="room-message"),
+                           lambda s, sitting, form: service.message_room(
+                               s, sitting, current_user, now(), form.body.data),
+                           "Sent the message to everyone in the room.")
 
 
 @bp.route("/attempts/<int:attempt_id>/extra-time", methods=["POST"])

@@ -20,7 +20,7 @@ from quiz.delivery.clock import percent_of
 from quiz.delivery.models import RESULT_POLICIES, Attempt, AttemptQuestion, Booking, Sitting
 from quiz.delivery.present import attempt_state
 from quiz.errors import BadRequest, NotFound, Refused
-from quiz.invigilation import reasons
+from quiz.invigilation import messages, reasons
 from quiz.invigilation.board import BoardRow
 from quiz.invigilation.roster import RosterRow
 from quiz.itembank.service import get_blueprint
@@ -195,6 +195,8 @@ def _apply_arrangements(candidate: User, row: RosterRow) -> None:
         candidate.large_text = row.large_text
     if row.high_contrast is not None:
         candidate.high_contrast = row.high_contrast
+    if row.rest_break_minutes is not None:
+        candidate.rest_break_minutes = row.rest_break_minutes
 
 
 # --- opening and closing ----------------------------------------------------------------------------
@@ -326,11 +328,53 @@ class Outcome:
     skipped: list[str] = field(default_factory=list)  # "Bob Jones (2002): submitted"
 
 
-# Actions on the selected candidates: each takes one attempt and the recorded reason, and returns
-# whether it changed anything. A registry, so messages and breaks join without another if-chain.
+def start_break(session: Session, attempt: Attempt, user: User, now: datetime, reason: str) -> bool:
+    """Start a supervised rest break for the candidate, stopping their clock up to the allowance."""
+    breaks.start_break(session, attempt, user, now, _check_reason(reason, "the rest break"))
+    return True
+
+
+def end_break(session: Session, attempt: Attempt, user: User, now: datetime, reason: str) -> bool:
+    """End the candidate's rest break, so their clock runs again."""
+    breaks.end_break(session, attempt, user, now, _check_reason(reason, "ending the rest break"))
+    return True
+
+
+def message_candidate(session: Session, attempt: Attempt, user: User, now: datetime,
+                      body: str) -> bool:
+    """Send a message to one candidate's screen (recorded in the trail)."""
+    messages.send_message(session, attempt.sitting, user, now, body, attempt)
+    return True
+
+
+def message_room(session: Session, sitting: Sitting, user: User, now: datetime,
+                 body: str) -> messages.RoomMessage:
+    """Send a message to every candidate of the sitting (recorded in the trail)."""
+    return messages.send_message(session, sitting, user, now, body)
+
+
+def messages_sent(session: Session, sitting: Sitting) -> list[tuple[messages.RoomMessage, str]]:
+    """Return the sitting's messages, newest first, each with whom it went to."""
+    candidate = aliased(User)
+    rows = session.execute(
+        select(messages.RoomMessage, candidate.full_name, candidate.candidate_number)
+        .outerjoin(Attempt, Attempt.id == messages.RoomMessage.attempt_id)
+        .outerjoin(candidate, candidate.id == Attempt.candidate_id)
+        .where(messages.RoomMessage.sitting_id == sitting.id)
+        .order_by(messages.RoomMessage.sent_at.desc(), messages.RoomMessage.id.desc())).all()
+    return [(message, f"{name} ({number})" if name else "Everyone in the room")
+            for message, name, number in rows]
+
+
+# Actions on one or on the selected candidates: each takes one attempt and the recorded reason
+# (or, for a message, its text) and returns whether it changed anything. A registry, so the
+# board's buttons, the single-candidate pages and the ticked candidates share one list.
 ON_SELECTED = {
     "pause": pause,
     "resume": resume,
+    "break_start": start_break,
+    "break_end": end_break,
+    "message": message_candidate,
 }
 
 
@@ -341,7 +385,7 @@ def act_on_selected(session: Session, sitting: Sitting, user: User, now: datetim
         raise BadRequest(f"Choose an action: {', '.join(ON_SELECTED)}.")
     if not candidate_ids:
         raise BadRequest("Select at least one candidate.")
-    _check_reason(reason, "this action")
+    _check_reason(reason, "the message" if action == "message" else "this action")
     _check_open(sitting)
     chosen = selected_candidates(session, sitting, candidate_ids)
     attempts = {a.candidate_id: a for a in session.scalars(
@@ -444,14 +488,23 @@ def board(session: Session, sitting: Sitting, now: datetime) -> list[BoardRow]:
     rows = []
     for booking, candidate in bookings:
         attempt = attempts.get(candidate.id)
+        breaks_of = {}
         if attempt is None:
             state = "waiting" if booking.admitted_at is not None else "not_started"
             remaining = None
         else:
             state = attempt_state(attempt, now)
-            remaining = (round(attempt.clock.remaining(now).total_seconds(), 1)
+            clock = attempt.clock
+            remaining = (round(clock.remaining(now).total_seconds(), 1)
                          if attempt.status == "in_progress" else None)
-        rows.append(BoardRow(
+            if attempt.break_allowance_seconds:
+                breaks_of = dict(
+                    break_allowance_seconds=attempt.break_allowance_seconds,
+                    break_used_seconds=clock.break_time(now).total_seconds(),
+                    on_break_since=clock.on_break_since if state == "on_break" else None,
+                    break_allowed=(attempt.status == "in_progress"
+                                   and clock.break_refusal(now) is None))
+        rows.append(BoardRow(**breaks_of,
             candidate_id=candidate.id, candidate_number=candidate.candidate_number or "",
             name=candidate.full_name, arrangements=arrangements_text(candidate), state=state,
             attempt_id=attempt.id if attempt else None,

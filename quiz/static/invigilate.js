@@ -91,15 +91,19 @@
       }
       setText(tr.querySelector(".seen-words"), row.last_seen_words ||
               (row.last_seen_local ? "at " + row.last_seen_local : "–"));
+      setText(tr.querySelector(".cell-breaks"), row.break_words || "–");
+      var forms = tr.querySelectorAll("form.act");
       if (row.attempt_id && tr.dataset.attemptId !== String(row.attempt_id)) {
         tr.dataset.attemptId = String(row.attempt_id);
-        tr.querySelector(".act-pause").setAttribute("action", urlFor(table.dataset.pauseUrl, row.attempt_id));
-        tr.querySelector(".act-resume").setAttribute("action", urlFor(table.dataset.resumeUrl, row.attempt_id));
+        forms.forEach(function (form) {
+          form.setAttribute("action", urlFor(form.getAttribute("action"), row.attempt_id));
+        });
         tr.querySelector(".act-extra").href = urlFor(table.dataset.attemptUrl, row.attempt_id);
         tr.querySelector(".act-void").href = urlFor(table.dataset.voidUrl, row.attempt_id);
       }
-      tr.querySelector(".act-pause").hidden = row.actions.indexOf("pause") === -1;
-      tr.querySelector(".act-resume").hidden = row.actions.indexOf("resume") === -1;
+      forms.forEach(function (form) {
+        form.hidden = row.actions.indexOf(form.dataset.action) === -1;
+      });
       tr.querySelector(".act-extra").hidden = row.actions.indexOf("extra_time") === -1;
       tr.querySelector(".act-void").hidden = row.actions.indexOf("void") === -1;
     });
@@ -260,7 +264,7 @@
     });
     opener = document.activeElement;
     dialog.showModal();
-    dialog.querySelector("select").focus();
+    dialog.querySelector("select, textarea").focus();
     return true;
   }
 
@@ -271,12 +275,15 @@
     });
   });
 
-  var VERBS = {pause: "Pause", resume: "Resume"};
+  function verbFor(action) {
+    var dialog = document.getElementById("dialog-" + action);
+    return dialog ? dialog.dataset.verb : action;
+  }
   tbody.addEventListener("submit", function (event) {
     var form = event.target.closest("form.act");
     if (!form) { return; }
     var tr = form.closest("tr");
-    var verb = VERBS[form.dataset.action];
+    var verb = verbFor(form.dataset.action);
     if (openDialog(form.dataset.action, verb + " " + nameOf(tr), verb + " " + tr.dataset.name,
                    form.getAttribute("action"), [])) {
       event.preventDefault();
@@ -292,9 +299,10 @@
         setText(selectionCount, "Tick at least one candidate on the board first.");
         return;
       }
-      var title = VERBS[action] + " " + (chosen.length === 1 ? nameOf(chosen[0])
+      var verb = verbFor(action);
+      var title = verb + " " + (chosen.length === 1 ? nameOf(chosen[0])
         : chosen.length + " candidates: " + chosen.map(nameOf).join(", "));
-      var button = VERBS[action] + " " + (chosen.length === 1 ? chosen[0].dataset.name
+      var button = verb + " " + (chosen.length === 1 ? chosen[0].dataset.name
         : chosen.length + " candidates");
       if (openDialog(action, title, button,
                      selectionForm.getAttribute("action"), chosen.map(function (tr) { return tr.dataset.candidateId; }))) {

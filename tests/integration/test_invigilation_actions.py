@@ -231,3 +231,101 @@ def test_a_date_or_time_in_another_format_gets_a_clear_error(client, ivy, sessio
     assert response.status_code == 400
     assert message in response.data.decode()
     assert session.scalar(select(Sitting).where(Sitting.title == "Room 6")) is None
+
+
+# --- rest breaks and messages, the invigilator's side ----------------------------------------------
+
+@pytest.fixture
+def sams(session, exam):
+    """Sam, with a 10-minute rest-break allowance, started at the named morning moment."""
+    from quiz.delivery.models import Booking
+    sam = factories.make_user(session, "sam", centre=exam.centre, candidate_number="1003",
+                              rest_break_minutes=10)
+    session.add(Booking(sitting=exam.sitting, candidate=sam))
+    attempt = factories.start(session, exam.sitting, sam)
+    session.commit()
+    return attempt
+
+
+def test_a_rest_break_is_offered_only_to_a_candidate_with_an_allowance(client, ivy, exam, started, sams):
+    rows = board(client, exam)
+    assert "break_start" in rows["Sam"]["actions"] and "break_start" not in rows["Alice"]["actions"]
+    assert rows["Sam"]["break_words"] == "10 min allowed, none used"
+    assert rows["Alice"]["break"] is None and rows["Alice"]["break_words"] == ""
+
+
+def test_the_invigilator_starts_and_ends_a_rest_break_with_a_reason(client, ivy, session, exam, sams, clock):
+    clock.advance(minutes=20)
+    client.post(f"/invigilate/attempts/{sams.id}/break_start",
+                data={"break_start-reason": "arrangement"})
+    assert reload(session, sams).on_break_since == clock()
+    clock.advance(minutes=4)
+    row = board(client, exam)["Sam"]
+    assert row["state"] == "on_break" and row["actions"][0] == "break_end"
+    assert row["break_words"] == "On a break: 6 min of 10 min left"
+    assert row["remaining_seconds"] == 25 * 60  # the clock stopped for the break
+    client.post(f"/invigilate/attempts/{sams.id}/break_end", data={"break_end-reason": "back"})
+    assert reload(session, sams).on_break_since is None
+    assert [e.reason for e in events(session, "break_started")] == ["Rest break (access arrangement)"]
+    assert [e.reason for e in events(session, "break_ended")] == ["Candidate back from the break"]
+    page = client.get(f"/invigilate/sittings/{exam.sitting.id}/trail").data.decode()
+    assert "break started" in page and "break ended" in page and "Sam (1003)" in page
+
+
+def test_a_break_without_an_allowance_is_refused_and_changes_nothing(client, ivy, session, started):
+    response = client.post(f"/invigilate/attempts/{started.id}/break_start",
+                           data={"break_start-reason": "unwell"})
+    assert response.status_code == 409 and b"no rest-break allowance" in response.data
+    assert reload(session, started).on_break_since is None
+
+
+def test_a_message_to_the_room_is_stored_and_on_the_trail(client, ivy, session, exam, started):
+    from quiz.invigilation.messages import RoomMessage
+    response = client.post(f"/invigilate/sittings/{exam.sitting.id}/message",
+                           data={"room-message-body": "Question 12 has a typo: read 'coach'."},
+                           follow_redirects=True)
+    assert "Sent the message to everyone in the room." in response.data.decode()
+    message, = session.scalars(select(RoomMessage)).all()
+    assert (message.attempt_id, message.sender_name) == (None, "Ivy")
+    page = client.get(f"/invigilate/sittings/{exam.sitting.id}/trail").data.decode()
+    assert "message sent" in page and "Everyone in the room" in page
+    assert "Question 12 has a typo: read &#39;coach&#39;." in page
+
+
+def test_an_empty_message_is_refused(client, ivy, session, exam, started):
+    from quiz.invigilation.messages import RoomMessage
+    response = client.post(f"/invigilate/sittings/{exam.sitting.id}/message",
+                           data={"room-message-body": "  "})
+    assert response.status_code == 400 and "Write the message" in response.data.decode()
+    assert session.scalars(select(RoomMessage)).all() == []
+
+
+def test_a_message_to_the_ticked_candidates_reaches_each_of_them(client, ivy, session, exam, started, sams):
+    from quiz.invigilation.messages import messages_for
+    client.post(f"/invigilate/sittings/{exam.sitting.id}/selected", data={
+        "action": "message", "candidate_id": [str(exam.alice.id), str(exam.bob.id)],
+        "message-body": "Ten minutes left in the room."})
+    assert [m.body for m in messages_for(session, reload(session, started))] == [
+        "Ten minutes left in the room."]
+    assert messages_for(session, reload(session, sams)) == []
+    assert len(events(session, "message_sent")) == 1  # Bob has not started: told, not sent
+
+
+def test_a_message_to_one_candidate(client, ivy, session, exam, started, sams):
+    client.post(f"/invigilate/attempts/{sams.id}/message", data={"message-body": "Your break is due."})
+    event, = events(session, "message_sent")
+    assert (event.attempt_id, event.detail["body"]) == (sams.id, "Your break is due.")
+
+
+def test_a_roster_can_give_rest_break_allowances(client, ivy, session, exam):
+    import io
+    from quiz.accounts.models import User
+    csv = "candidate_number,full_name,rest_break_minutes\n1001,Alice,15\n1011,Eve Moss,10\n"
+    response = client.post(f"/invigilate/sittings/{exam.sitting.id}/roster",
+                           data={"roster": (io.BytesIO(csv.encode()), "room.csv")},
+                           content_type="multipart/form-data")
+    assert response.status_code == 200
+    session.expire_all()
+    minutes = {u.candidate_number: u.rest_break_minutes for u in session.scalars(select(User))
+               if u.candidate_number in ("1001", "1011")}
+    assert minutes == {"1001": 15, "1011": 10}
