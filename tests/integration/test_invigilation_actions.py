@@ -1,12 +1,11 @@
 """An invigilator's actions on candidates: reasons, the void page, the ticked candidates, the board."""
-from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
 from quiz.audit import AuditEvent
 from quiz.delivery import service as delivery
-from quiz.delivery.models import Attempt, Sitting
+from quiz.delivery.models import Sitting
 from tests import factories
 
 
