@@ -101,8 +101,9 @@ def new_context(browser, server):
     """Open browser contexts (separate cookie jars) and close them all afterwards."""
     contexts = []
 
-    def make():
-        context = browser.new_context(base_url=server.url)
+    def make(**options):
+        """Open a context; options such as locale or timezone_id go to Playwright."""
+        context = browser.new_context(base_url=server.url, **options)
         context.set_default_timeout(10_000)
         contexts.append(context)
         return context

@@ -43,6 +43,8 @@ def test_an_invigilator_runs_a_sitting_while_a_candidate_sits_it(new_context, db
 
     # Pause: the candidate's questions disappear and their clock stands still.
     alice_row.get_by_role("button", name="Pause Alice").click()
+    room.get_by_role("dialog").get_by_label("Reason").select_option(label="Candidate unwell")
+    room.get_by_role("dialog").get_by_role("button", name="Pause Alice").click()
     expect(room.locator(f'tr[data-candidate-id="{world.alice.id}"] .cell-state')).to_have_text("Paused")
     expect(desk.get_by_role("heading", name="Your test is paused")).to_be_visible(timeout=10_000)
     expect(desk.locator("#question-area")).to_be_hidden()
@@ -53,14 +55,17 @@ def test_an_invigilator_runs_a_sitting_while_a_candidate_sits_it(new_context, db
     # Resume: the questions come back with the time the candidate had.
     room.locator(f'tr[data-candidate-id="{world.alice.id}"]').get_by_role(
         "button", name="Resume Alice").click()
+    room.get_by_role("dialog").get_by_label("Reason").select_option(label="Candidate ready to carry on")
+    room.get_by_role("dialog").get_by_role("button", name="Resume Alice").click()
     expect(desk.locator("#question-area")).to_be_visible(timeout=10_000)
     assert abs(seconds_shown(desk) - before) <= 3
 
     # Extra time: the candidate's countdown follows.
     room.locator(f'tr[data-candidate-id="{world.alice.id}"]').get_by_role(
-        "link", name="Extra time or void for Alice").click()
+        "link", name="Extra time for Alice").click()
     room.get_by_label("Amount").fill("10")
-    room.get_by_label("Reason for the extra time").fill("late start: printer fault")
+    room.get_by_label("Reason for the extra time").select_option(label="Late start")
+    room.get_by_label("Details").fill("printer fault")
     room.get_by_role("button", name="Give extra time").click()
     expect(room.get_by_text("Extra time given to Alice.")).to_be_visible()
     desk.wait_for_function(

@@ -7,7 +7,8 @@ import re
 from dataclasses import dataclass
 
 REQUIRED = ("candidate_number", "full_name")
-OPTIONAL = ("username", "extra_time_percent", "large_text", "high_contrast")
+OPTIONAL = ("username", "extra_time_percent", "rest_break_minutes", "large_text", "high_contrast")
+MAX_REST_BREAK_MINUTES = 120
 YES = {"yes", "y", "true", "1"}
 NO = {"no", "n", "false", "0", ""}
 NUMBER = re.compile(r"^[A-Za-z0-9-]{1,20}$")
@@ -26,6 +27,7 @@ class RosterRow:
     extra_time_percent: int | None = None
     large_text: bool | None = None
     high_contrast: bool | None = None
+    rest_break_minutes: int | None = None
 
 
 def parse_roster(text: str) -> tuple[list[RosterRow], list[str]]:
@@ -86,6 +88,14 @@ def _row(line: int, values: dict[str, str]) -> tuple[RosterRow | None, list[str]
                             "from 0 to 100")
         else:
             extra_value = int(extra)
+    rest = values.get("rest_break_minutes", "")
+    rest_value = None
+    if rest:
+        if not rest.isdigit() or not 0 <= int(rest) <= MAX_REST_BREAK_MINUTES:
+            problems.append(f"line {line}: rest_break_minutes {rest!r} must be a whole number of "
+                            f"minutes from 0 to {MAX_REST_BREAK_MINUTES}")
+        else:
+            rest_value = int(rest)
     flags = {}
     for column in ("large_text", "high_contrast"):
         raw = values.get(column, "").lower()
@@ -100,4 +110,4 @@ def _row(line: int, values: dict[str, str]) -> tuple[RosterRow | None, list[str]
     if problems:
         return None, problems
     return RosterRow(line, number, name, username, extra_value, flags["large_text"],
-                     flags["high_contrast"]), []
+                     flags["high_contrast"], rest_value), []

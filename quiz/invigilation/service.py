@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from quiz import audit
 from quiz.accounts.models import User
@@ -20,10 +20,12 @@ from quiz.delivery.clock import percent_of
 from quiz.delivery.models import RESULT_POLICIES, Attempt, AttemptQuestion, Booking, Sitting
 from quiz.delivery.present import attempt_state
 from quiz.errors import BadRequest, NotFound, Refused
+from quiz.invigilation import messages, reasons
+from quiz.invigilation.board import BoardRow
 from quiz.invigilation.roster import RosterRow
 from quiz.itembank.service import get_blueprint
 
-VOID_REASONS = ("absent", "withdrawn", "malpractice", "other")
+VOID_REASONS = tuple(reasons.VOID_LABELS)
 MAX_EXTRA_MINUTES = 240
 
 
@@ -193,6 +195,8 @@ def _apply_arrangements(candidate: User, row: RosterRow) -> None:
         candidate.large_text = row.large_text
     if row.high_contrast is not None:
         candidate.high_contrast = row.high_contrast
+    if row.rest_break_minutes is not None:
+        candidate.rest_break_minutes = row.rest_break_minutes
 
 
 # --- opening and closing ----------------------------------------------------------------------------
@@ -200,6 +204,11 @@ def _apply_arrangements(candidate: User, row: RosterRow) -> None:
 def _check_not_closed(sitting: Sitting) -> None:
     if sitting.status == "closed":
         raise Refused("This sitting is closed.")
+
+
+def _check_open(sitting: Sitting) -> None:
+    if sitting.status != "open":
+        raise Refused("This sitting is not open, so there is nobody to pause or resume.")
 
 
 def open_sitting(session: Session, sitting: Sitting, user: User, now: datetime) -> Sitting:
@@ -247,54 +256,170 @@ def _check_running(attempt: Attempt) -> None:
         raise Refused(f"This attempt is {attempt.status.replace('_', ' ')}, so it cannot be changed.")
 
 
-def pause(session: Session, attempt: Attempt, user: User, now: datetime, reason: str = "") -> None:
-    """Stop the candidate's clock and hide their questions."""
+def _check_reason(reason: str, doing: str) -> str:
+    if not reason or not reason.strip():
+        raise BadRequest(f"Give a reason for {doing}.")
+    return reason.strip()
+
+
+def pause(session: Session, attempt: Attempt, user: User, now: datetime, reason: str) -> bool:
+    """Stop the candidate's clock and hide their questions; return whether it was running."""
+    reason = _check_reason(reason, "pausing the candidate")
     _check_running(attempt)
     if attempt.paused_since is not None:
-        return
+        return False
     if attempt.on_break_since is not None:  # the break ends (counted up to now), the pause starts
         breaks.end_break(session, attempt, user, now, reason="paused by the invigilator")
     attempt.set_clock(attempt.clock.pause(now))
     audit.record(session, now, "attempt_paused", user, sitting_id=attempt.sitting_id,
-                 attempt_id=attempt.id, reason=reason or None)
+                 attempt_id=attempt.id, reason=reason)
+    return True
 
 
-def resume(session: Session, attempt: Attempt, user: User, now: datetime, reason: str = "") -> None:
-    """Restart the candidate's clock with the time they had left at the pause."""
+def resume(session: Session, attempt: Attempt, user: User, now: datetime, reason: str) -> bool:
+    """Restart the candidate's clock with the time they had left; return whether it was paused."""
+    reason = _check_reason(reason, "resuming the candidate")
     _check_running(attempt)
     if attempt.paused_since is None:
-        return
+        return False
     paused_for = now - attempt.paused_since
     attempt.set_clock(attempt.clock.resume(now))
     audit.record(session, now, "attempt_resumed", user, sitting_id=attempt.sitting_id,
-                 attempt_id=attempt.id, reason=reason or None,
+                 attempt_id=attempt.id, reason=reason,
                  paused_seconds=round(paused_for.total_seconds()))
+    return True
 
 
 def pause_all(session: Session, sitting: Sitting, user: User, now: datetime, reason: str,
               grace: timedelta) -> int:
     """Pause every attempt in progress in the room; return how many were paused."""
+    reason = _check_reason(reason, "pausing the room")
+    _check_open(sitting)
     count = 0
     for attempt in _attempts(session, sitting, lock=True):
         delivery.finalise_if_due(session, attempt, now, grace)
         if attempt.status == "in_progress" and attempt.paused_since is None:
-            pause(session, attempt, user, now, reason or "whole room paused")
+            pause(session, attempt, user, now, f"Whole room: {reason}")
             count += 1
-    audit.record(session, now, "room_paused", user, sitting_id=sitting.id, reason=reason or None,
+    audit.record(session, now, "room_paused", user, sitting_id=sitting.id, reason=reason,
                  attempts=count)
     return count
 
 
-def resume_all(session: Session, sitting: Sitting, user: User, now: datetime, reason: str = "") -> int:
+def resume_all(session: Session, sitting: Sitting, user: User, now: datetime, reason: str) -> int:
     """Resume every paused attempt in the room; return how many were resumed."""
+    reason = _check_reason(reason, "resuming the room")
+    _check_open(sitting)
     count = 0
     for attempt in _attempts(session, sitting, lock=True):
         if attempt.status == "in_progress" and attempt.paused_since is not None:
-            resume(session, attempt, user, now, reason or "whole room resumed")
+            resume(session, attempt, user, now, f"Whole room: {reason}")
             count += 1
-    audit.record(session, now, "room_resumed", user, sitting_id=sitting.id, reason=reason or None,
+    audit.record(session, now, "room_resumed", user, sitting_id=sitting.id, reason=reason,
                  attempts=count)
     return count
+
+
+@dataclass
+class Outcome:
+    """What an action on several candidates did: whom it changed, and whom it left, and why."""
+
+    done: list[str] = field(default_factory=list)  # "Alice Smith (2001)"
+    skipped: list[str] = field(default_factory=list)  # "Bob Jones (2002): submitted"
+
+
+def start_break(session: Session, attempt: Attempt, user: User, now: datetime, reason: str) -> bool:
+    """Start a supervised rest break for the candidate, stopping their clock up to the allowance."""
+    breaks.start_break(session, attempt, user, now, _check_reason(reason, "the rest break"))
+    return True
+
+
+def end_break(session: Session, attempt: Attempt, user: User, now: datetime, reason: str) -> bool:
+    """End the candidate's rest break, so their clock runs again."""
+    breaks.end_break(session, attempt, user, now, _check_reason(reason, "ending the rest break"))
+    return True
+
+
+def message_candidate(session: Session, attempt: Attempt, user: User, now: datetime,
+                      body: str) -> bool:
+    """Send a message to one candidate's screen (recorded in the trail)."""
+    messages.send_message(session, attempt.sitting, user, now, body, attempt)
+    return True
+
+
+def message_room(session: Session, sitting: Sitting, user: User, now: datetime,
+                 body: str) -> messages.RoomMessage:
+    """Send a message to every candidate of the sitting (recorded in the trail)."""
+    return messages.send_message(session, sitting, user, now, body)
+
+
+def messages_sent(session: Session, sitting: Sitting) -> list[tuple[messages.RoomMessage, str]]:
+    """Return the sitting's messages, newest first, each with whom it went to."""
+    candidate = aliased(User)
+    rows = session.execute(
+        select(messages.RoomMessage, candidate.full_name, candidate.candidate_number)
+        .outerjoin(Attempt, Attempt.id == messages.RoomMessage.attempt_id)
+        .outerjoin(candidate, candidate.id == Attempt.candidate_id)
+        .where(messages.RoomMessage.sitting_id == sitting.id)
+        .order_by(messages.RoomMessage.sent_at.desc(), messages.RoomMessage.id.desc())).all()
+    return [(message, f"{name} ({number})" if name else "Everyone in the room")
+            for message, name, number in rows]
+
+
+# Actions on one or on the selected candidates: each takes one attempt and the recorded reason
+# (or, for a message, its text) and returns whether it changed anything. A registry, so the
+# board's buttons, the single-candidate pages and the ticked candidates share one list.
+ON_SELECTED = {
+    "pause": pause,
+    "resume": resume,
+    "break_start": start_break,
+    "break_end": end_break,
+    "message": message_candidate,
+}
+
+
+def act_on_selected(session: Session, sitting: Sitting, user: User, now: datetime, action: str,
+                    candidate_ids: list[int], reason: str, grace: timedelta) -> Outcome:
+    """Apply one action to each selected candidate of the sitting, with the same reason."""
+    if action not in ON_SELECTED:
+        raise BadRequest(f"Choose an action: {', '.join(ON_SELECTED)}.")
+    if not candidate_ids:
+        raise BadRequest("Select at least one candidate.")
+    _check_reason(reason, "the message" if action == "message" else "this action")
+    _check_open(sitting)
+    chosen = selected_candidates(session, sitting, candidate_ids)
+    attempts = {a.candidate_id: a for a in session.scalars(
+        select(Attempt).where(Attempt.sitting_id == sitting.id,
+                              Attempt.candidate_id.in_([c.id for c in chosen]))
+        .order_by(Attempt.id).with_for_update())}
+    outcome = Outcome()
+    for candidate in chosen:
+        who = f"{candidate.full_name} ({candidate.candidate_number or candidate.username})"
+        attempt = attempts.get(candidate.id)
+        if attempt is None:
+            outcome.skipped.append(f"{who}: has not started")
+            continue
+        delivery.finalise_if_due(session, attempt, now, grace)
+        try:
+            changed = ON_SELECTED[action](session, attempt, user, now, reason)
+        except Refused as refused:
+            outcome.skipped.append(f"{who}: {str(refused).rstrip('.')}")
+            continue
+        (outcome.done if changed else outcome.skipped).append(
+            who if changed else f"{who}: nothing to change")
+    return outcome
+
+
+def selected_candidates(session: Session, sitting: Sitting, candidate_ids: list[int]) -> list[User]:
+    """Return the candidates booked on the sitting with these ids; any other id is refused."""
+    wanted = set(candidate_ids)
+    found = session.scalars(
+        select(User).join(Booking, Booking.candidate_id == User.id)
+        .where(Booking.sitting_id == sitting.id, User.id.in_(wanted))
+        .order_by(User.candidate_number, User.full_name)).all()
+    if len(found) != len(wanted):
+        raise BadRequest("Some of the selected candidates are not booked on this sitting.")
+    return found
 
 
 def grant_extra_time(session: Session, attempt: Attempt, user: User, now: datetime, *,
@@ -323,49 +448,29 @@ def grant_extra_time(session: Session, attempt: Attempt, user: User, now: dateti
 
 def void(session: Session, attempt: Attempt, user: User, now: datetime, category: str,
          note: str = "") -> None:
-    """Void an attempt: it is not scored, not reported and cannot be resumed."""
+    """Void an attempt in progress: it is not scored, not reported and cannot be resumed.
+
+    A finished attempt is not voided here: its result stands in the record, and malpractice found
+    after the test goes to the awarding body, not to the room's invigilator.
+    """
     if category not in VOID_REASONS:
-        raise BadRequest(f"The reason must be one of: {', '.join(VOID_REASONS)}.")
+        raise BadRequest(f"Choose the reason for voiding: {', '.join(VOID_REASONS)}.")
     if category in ("malpractice", "other") and not note.strip():
         raise BadRequest(f"Describe what happened when the reason is {category}.")
     if attempt.status == "voided":
         raise Refused("This attempt is already voided.")
-    previous = attempt.status
+    if attempt.status != "in_progress":
+        raise Refused(f"This attempt is already {attempt.status.replace('_', ' ')}, so it can no "
+                      "longer be voided.")
     attempt.status = "voided"
     attempt.void_reason = category + (f": {note.strip()}" if note.strip() else "")
     attempt.paused_since = None
-    attempt.submitted_at = attempt.submitted_at or now
+    attempt.submitted_at = now
     audit.record(session, now, "attempt_voided", user, sitting_id=attempt.sitting_id,
-                 attempt_id=attempt.id, reason=attempt.void_reason, previous_status=previous)
+                 attempt_id=attempt.id, reason=attempt.void_reason, previous_status="in_progress")
 
 
 # --- the live board and the trail ------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class BoardRow:
-    """One booked candidate as the invigilator sees them."""
-
-    candidate_id: int
-    candidate_number: str
-    name: str
-    arrangements: str
-    state: str  # not_started, waiting, in_progress, paused, on_break, submitted, voided
-    attempt_id: int | None
-    answered: int
-    questions: int
-    remaining_seconds: float | None
-    extra_seconds: int
-    last_seen_at: datetime | None
-
-    def to_dict(self, now: datetime) -> dict:
-        """Return the row as JSON-ready data for the board's script."""
-        seen = None if self.last_seen_at is None else round((now - self.last_seen_at).total_seconds())
-        return {"candidate_id": self.candidate_id, "candidate_number": self.candidate_number,
-                "name": self.name, "arrangements": self.arrangements, "state": self.state,
-                "attempt_id": self.attempt_id, "answered": self.answered,
-                "questions": self.questions, "remaining_seconds": self.remaining_seconds,
-                "extra_seconds": self.extra_seconds, "last_seen_seconds_ago": seen}
-
 
 def board(session: Session, sitting: Sitting, now: datetime) -> list[BoardRow]:
     """Return every booked candidate's state, answered count and time left, in three queries."""
@@ -383,14 +488,23 @@ def board(session: Session, sitting: Sitting, now: datetime) -> list[BoardRow]:
     rows = []
     for booking, candidate in bookings:
         attempt = attempts.get(candidate.id)
+        breaks_of = {}
         if attempt is None:
             state = "waiting" if booking.admitted_at is not None else "not_started"
             remaining = None
         else:
             state = attempt_state(attempt, now)
-            remaining = (round(attempt.clock.remaining(now).total_seconds(), 1)
+            clock = attempt.clock
+            remaining = (round(clock.remaining(now).total_seconds(), 1)
                          if attempt.status == "in_progress" else None)
-        rows.append(BoardRow(
+            if attempt.break_allowance_seconds:
+                breaks_of = dict(
+                    break_allowance_seconds=attempt.break_allowance_seconds,
+                    break_used_seconds=clock.break_time(now).total_seconds(),
+                    on_break_since=clock.on_break_since if state == "on_break" else None,
+                    break_allowed=(attempt.status == "in_progress"
+                                   and clock.break_refusal(now) is None))
+        rows.append(BoardRow(**breaks_of,
             candidate_id=candidate.id, candidate_number=candidate.candidate_number or "",
             name=candidate.full_name, arrangements=arrangements_text(candidate), state=state,
             attempt_id=attempt.id if attempt else None,
@@ -414,7 +528,25 @@ def arrangements_text(candidate: User) -> str:
     return ", ".join(parts)
 
 
-def trail(session: Session, sitting: Sitting) -> list[audit.AuditEvent]:
-    """Return the sitting's audit trail, oldest first."""
-    return session.scalars(select(audit.AuditEvent).where(audit.AuditEvent.sitting_id == sitting.id)
-                           .order_by(audit.AuditEvent.at, audit.AuditEvent.id)).all()
+@dataclass(frozen=True)
+class TrailEntry:
+    """One line of a sitting's trail, with people named as people know them."""
+
+    event: audit.AuditEvent
+    who: str  # the actor's full name, or "System" for the scheduled jobs
+    candidate: str  # "Alice Smith (2001)" when the event is about one attempt, else ""
+
+
+def trail(session: Session, sitting: Sitting) -> list[TrailEntry]:
+    """Return the sitting's audit trail, oldest first, naming the actor and the candidate."""
+    actor, candidate = aliased(User), aliased(User)
+    rows = session.execute(
+        select(audit.AuditEvent, actor.full_name, candidate.full_name, candidate.candidate_number)
+        .outerjoin(actor, actor.id == audit.AuditEvent.actor_id)
+        .outerjoin(Attempt, Attempt.id == audit.AuditEvent.attempt_id)
+        .outerjoin(candidate, candidate.id == Attempt.candidate_id)
+        .where(audit.AuditEvent.sitting_id == sitting.id)
+        .order_by(audit.AuditEvent.at, audit.AuditEvent.id)).all()
+    return [TrailEntry(event, actor_name or ("System" if event.actor == "system" else event.actor),
+                       f"{name} ({number})" if name and number else (name or ""))
+            for event, actor_name, name, number in rows]

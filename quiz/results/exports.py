@@ -12,13 +12,15 @@ from typing import Callable, Iterable, Iterator
 import xlsxwriter
 
 from quiz.itembank.domain import Blueprint
+from quiz.results import words
 from quiz.results.service import ResponseRow, ResultRow
 
 
 def result_header(blueprint: Blueprint) -> list[str]:
     """Return the column names of a results download, one pair per learning outcome."""
     header = ["candidate_number", "candidate_name", "centre", "sitting", "started_at",
-              "submitted_at", "status", "raw_marks", "max_marks", "percent", "result"]
+              "submitted_at", "status", "raw_marks", "max_marks", "percent", "result",
+              "void_reason"]
     for outcome in blueprint.outcomes:
         header += [f"outcome_{outcome.number}_marks", f"outcome_{outcome.number}_max"]
     return header
@@ -26,12 +28,9 @@ def result_header(blueprint: Blueprint) -> list[str]:
 
 def result_values(row: ResultRow, blueprint: Blueprint) -> list:
     """Return one result as a list of cell values matching result_header."""
-    verdict = {True: "pass", False: "fail", None: ""}[row.passed]
-    if row.status == "voided":
-        verdict = "voided"
     values = [row.candidate_number, row.candidate_name, row.centre, row.sitting,
               _iso(row.started_at), _iso(row.submitted_at), row.status, row.raw, row.maximum,
-              row.percent, verdict]
+              row.percent, words.verdict(row.passed, row.status), row.void_reason or ""]
     for outcome in blueprint.outcomes:
         tally = row.by_outcome.get(str(outcome.number), {})
         values += [tally.get("marks"), tally.get("out_of")]
@@ -42,15 +41,16 @@ def _iso(moment) -> str:
     return moment.isoformat(timespec="seconds") if moment else ""
 
 
-RESPONSE_HEADER = ["attempt_id", "candidate_number", "sitting_id", "position", "item_id",
-                   "item_version", "outcome", "criterion", "option_chosen", "key", "correct"]
+RESPONSE_HEADER = ["attempt_id", "candidate_number", "sitting_id", "status", "scored", "position",
+                   "item_id", "item_version", "outcome", "criterion", "option_chosen", "key",
+                   "correct"]
 
 
 def response_values(row: ResponseRow) -> list:
-    """Return one response as cell values matching RESPONSE_HEADER."""
-    return [row.attempt_id, row.candidate_number, row.sitting_id, row.position, row.item_id,
-            row.item_version, row.outcome, row.criterion, row.chosen or "", row.key,
-            int(row.correct)]
+    """Return one response as cell values matching RESPONSE_HEADER; "correct" is blank if unscored."""
+    return [row.attempt_id, row.candidate_number, row.sitting_id, row.status, int(row.scored),
+            row.position, row.item_id, row.item_version, row.outcome, row.criterion,
+            row.chosen or "", row.key, "" if row.correct is None else int(row.correct)]
 
 
 # OWASP "CSV injection": spreadsheets run a cell that starts with one of these as a formula

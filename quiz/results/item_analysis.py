@@ -13,6 +13,7 @@ from quiz import audit
 from quiz.delivery.models import Attempt, AttemptQuestion, Sitting
 from quiz.itembank.domain import Blueprint
 from quiz.itembank.models import BlueprintRecord, Item, ItemVersion
+from quiz.results.analysis_view import ordered_flags, rank
 from quiz.scoring.analysis import Analysis, ItemKey, Responses, analyse
 
 OPTION_LETTERS = "ABCDEFGH"
@@ -147,5 +148,6 @@ def item_map_points(analysis: Analysis) -> list[dict]:
             "item_id": item_id if versions[item_id] == 1 else s.item_id,
             "facility": s.facility, "discrimination": s.point_biserial,
             "flagged": any(code in MAP_FLAGS for code in s.flag_codes),
-            "flags": [code.replace("-", " ") for code in s.flag_codes]})
+            "rank": min((rank(code) for code in s.flag_codes if code in MAP_FLAGS), default=9),
+            "flags": [f.code.replace("-", " ") for f in ordered_flags(s)]})
     return points

@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, Response, abort, flash, redirect, render_template, url_for
+from flask import (Blueprint, Response, abort, flash, redirect, render_template, request,
+                   url_for)
 from flask_login import current_user
 from sqlalchemy.orm import Session
 
 from quiz.errors import BadRequest
-from quiz.results import exports, item_analysis, service
+from quiz.invigilation.reasons import void_words
+from quiz.results import analysis_view, exports, item_analysis, service, words
 from quiz.scoring import charts
 from quiz.scoring.analysis import Thresholds
 from quiz.web.forms import ButtonForm
@@ -16,6 +18,8 @@ from quiz.web import db, now, read_db, role_required, stream_session
 
 bp = Blueprint("results", __name__, url_prefix="/results")
 OFFICERS = ("results_officer", "admin")
+bp.add_app_template_filter(words.verdict, "verdict")
+bp.add_app_template_filter(void_words, "void_words")
 
 
 @bp.route("/")
@@ -31,10 +35,15 @@ def sitting(sitting_id: int):
     """Show a sitting's results with marks per outcome."""
     session = db()
     found = service.get_sitting(session, sitting_id)
-    return render_template("results/sitting.html", sitting=found,
-                           blueprint=found.blueprint.to_domain(),
-                           rows=list(service.sitting_results(session, found)),
-                           release_form=ButtonForm())
+    blueprint = found.blueprint.to_domain()
+    rows = list(service.sitting_results(session, found))
+    figures = service.figures(rows)
+    distribution = charts.score_distribution(
+        figures.scores, blueprint.total_questions,
+        blueprint.pass_mark_percent * blueprint.total_questions / 100, id_prefix="sitting-dist")
+    return render_template("results/sitting.html", sitting=found, blueprint=blueprint, rows=rows,
+                           figures=figures, in_progress=service.in_progress(session, found),
+                           distribution=distribution, release_form=ButtonForm())
 
 
 @bp.route("/sittings/<int:sitting_id>/release", methods=["POST"])
@@ -121,9 +130,15 @@ def analysis(blueprint_id: int):
         "outcomes": charts.outcome_bars(item_analysis.outcome_means(result, blueprint)),
         "item_map": charts.item_map(item_analysis.item_map_points(result)),
     }
+    choice = analysis_view.Choice.from_args(request.args,
+                                            any(s.flags for s in result.items))
     return render_template("results/analysis.html", record=record, blueprint=blueprint,
                            analysis=result, pictures=pictures, thresholds=Thresholds(),
-                           flag_form=ButtonForm())
+                           flag_form=ButtonForm(), choice=choice,
+                           shown=analysis_view.choose(result.items, choice),
+                           flag_counts=analysis_view.flag_counts(result.items),
+                           flag_names=analysis_view.FLAG_NAMES, sorts=analysis_view.SORTS,
+                           ordered_flags=analysis_view.ordered_flags)
 
 
 @bp.route("/tests/<int:blueprint_id>/analysis/flags", methods=["POST"])

@@ -32,6 +32,7 @@ class ResultRow:
     submitted_at: datetime | None
     status: str  # submitted or voided
     submitted_reason: str | None
+    void_reason: str | None
     raw: int | None
     maximum: int | None
     percent: float | None
@@ -57,7 +58,7 @@ def _rows(session: Session, where) -> Iterator[ResultRow]:
             candidate_name=user.full_name, centre=centre.name, sitting=sitting.title,
             sitting_id=sitting.id, started_at=attempt.started_at,
             submitted_at=attempt.submitted_at, status=attempt.status,
-            submitted_reason=attempt.submitted_reason,
+            submitted_reason=attempt.submitted_reason, void_reason=attempt.void_reason,
             raw=attempt.score_raw if scored else None,
             maximum=attempt.score_max if scored else None,
             percent=attempt.score_percent if scored else None,
@@ -74,6 +75,44 @@ def sitting_results(session: Session, sitting: Sitting) -> Iterator[ResultRow]:
 def test_results(session: Session, blueprint: BlueprintRecord) -> Iterator[ResultRow]:
     """Yield the results of every sitting of one test."""
     return _rows(session, Sitting.blueprint_id == blueprint.id)
+
+
+@dataclass(frozen=True)
+class Figures:
+    """A set of results at a glance: counts, mean, pass rate and the range of marks."""
+
+    submitted: int  # scored attempts; voided ones are counted apart and in nothing else
+    voided: int
+    passed: int
+    mean_raw: float | None
+    mean_percent: float | None
+    lowest: int | None
+    highest: int | None
+    scores: list[int]
+
+    @property
+    def pass_rate(self) -> float | None:
+        """Return the percentage of scored attempts that passed."""
+        return round(100 * self.passed / self.submitted, 1) if self.submitted else None
+
+
+def figures(rows: list[ResultRow]) -> Figures:
+    """Return the figures of a list of results, leaving voided attempts out of every figure."""
+    scored = [r for r in rows if r.status == "submitted" and r.raw is not None]
+    scores = [r.raw for r in scored]
+    percents = [r.percent for r in scored if r.percent is not None]
+    return Figures(
+        submitted=len(scored), voided=sum(1 for r in rows if r.status == "voided"),
+        passed=sum(1 for r in scored if r.passed),
+        mean_raw=round(sum(scores) / len(scores), 1) if scores else None,
+        mean_percent=round(sum(percents) / len(percents), 1) if percents else None,
+        lowest=min(scores, default=None), highest=max(scores, default=None), scores=scores)
+
+
+def in_progress(session: Session, sitting: Sitting) -> int:
+    """Return how many attempts of a sitting are still in progress."""
+    return session.scalar(select(func.count()).select_from(Attempt).where(
+        Attempt.sitting_id == sitting.id, Attempt.status == "in_progress")) or 0
 
 
 def get_sitting(session: Session, sitting_id: int) -> Sitting:
@@ -146,11 +185,12 @@ def record_download(session: Session, user: User, now: datetime, what: str, *,
 
 @dataclass(frozen=True)
 class ResponseRow:
-    """One question of one attempt, for psychometric analysis elsewhere."""
+    """One question of one attempt, for psychometric analysis or an investigation elsewhere."""
 
     attempt_id: int
     candidate_number: str
     sitting_id: int
+    status: str  # submitted or voided
     position: int
     item_id: str
     item_version: int
@@ -160,21 +200,34 @@ class ResponseRow:
     key: str
 
     @property
-    def correct(self) -> bool:
+    def scored(self) -> bool:
+        """Return whether this answer counts: a voided attempt's answers are never scored."""
+        return self.status == "submitted"
+
+    @property
+    def correct(self) -> bool | None:
+        """Return whether the key was chosen, or None for an answer that is not scored."""
+        if not self.scored:
+            return None
         return self.chosen is not None and self.chosen == self.key
 
 
 def responses(session: Session, *, sitting_id: int | None = None,
               blueprint_id: int | None = None) -> Iterator[ResponseRow]:
-    """Yield every answered or unanswered question of submitted attempts, streamed in batches."""
-    query = (select(Attempt.id, User.candidate_number, Attempt.sitting_id, AttemptQuestion.position,
+    """Yield every question of finished attempts, voided ones included, streamed in batches.
+
+    A malpractice investigation needs what a voided attempt answered, so its rows are here,
+    marked voided and not scored; item analysis reads its own query and leaves them out.
+    """
+    query = (select(Attempt.id, User.candidate_number, Attempt.sitting_id, Attempt.status,
+                    AttemptQuestion.position,
                     Item.item_id, ItemVersion.version, AttemptQuestion.outcome,
                     AttemptQuestion.criterion, AttemptQuestion.chosen, ItemVersion.key)
              .join(AttemptQuestion, AttemptQuestion.attempt_id == Attempt.id)
              .join(ItemVersion, ItemVersion.id == AttemptQuestion.item_version_id)
              .join(Item, Item.id == ItemVersion.item_pk)
              .join(User, User.id == Attempt.candidate_id)
-             .where(Attempt.status == "submitted")
+             .where(Attempt.status.in_(("submitted", "voided")))
              .order_by(Attempt.id, AttemptQuestion.position)
              .execution_options(yield_per=STREAM_BATCH))
     if sitting_id is not None:

@@ -160,8 +160,10 @@ def item_map(points: Sequence[dict], id_prefix: str = "itemmap") -> str:
 
     shown = [p for p in points if p.get("facility") is not None
              and p.get("discrimination") is not None]
-    # Flagged items go last so that they are drawn on top of the others.
-    shown.sort(key=lambda p: bool(p.get("flagged")))
+    # Flagged items go last so that they are drawn on top of the others; among them the most
+    # serious first (a lower "rank"), so that if room runs out it is the least serious that go
+    # unlabelled.
+    shown.sort(key=lambda p: (bool(p.get("flagged")), -p.get("rank", 0)))
     marks, labels, unflagged, clamped = [], [], [], 0
     for point in shown:
         facility, discrimination = point["facility"], point["discrimination"]
@@ -177,49 +179,115 @@ def item_map(points: Sequence[dict], id_prefix: str = "itemmap") -> str:
             unflagged.append((x, y))
             marks.append(_el("circle", tip, cx=x, cy=y, r=5, fill=BLUE, fill_opacity=0.75,
                              class_="item"))
+    placed, unlabelled = _place_labels(labels[::-1], plot, unflagged)
     body += [_el("g", "".join(marks), class_="points"),
-             _el("g", "".join(_place_labels(labels, plot, unflagged)), class_="labels")]
+             _el("g", "".join(line for line, _ in placed), class_="leaders"),
+             _el("g", "".join(text for _, text in placed), class_="labels")]
+    height = plot.bottom + 56
+    if unlabelled:
+        body.append(_text(plot.left, height, f"{_items(len(unlabelled))} flagged but not labelled "
+                          f"here for lack of room: {_short_list(unlabelled)}",
+                          font_size=12, class_="unlabelled"))
+        height += 16
     if not shown:
         body.append(_text(plot.left + plot.width / 2, plot.y(-0.25), "No items to show",
                           text_anchor="middle", font_size=16))
-    return _svg(id_prefix, plot.bottom + 56, "Item facility and discrimination",
+    return _svg(id_prefix, height, "Item facility and discrimination",
                 _item_map_desc(points, shown, clamped), body)
 
 
-# Where a label may go around its point: (dx, dy, text-anchor), in order of preference.
-_LABEL_SPOTS = [(9, 4, "start"), (-9, 4, "end"), (0, -11, "middle"), (0, 21, "middle"),
-                (9, -8, "start"), (9, 16, "start"), (-9, -8, "end"), (-9, 16, "end"),
-                (9, -20, "start"), (9, 28, "start"), (-9, -20, "end"), (-9, 28, "end"),
-                (0, -23, "middle"), (0, 33, "middle"), (9, -32, "start"), (9, 40, "start"),
-                (-9, -32, "end"), (-9, 40, "end")]
+# Where a label may go around its point, nearest first: beside, above and below at growing
+# distances, then further out along eight directions with a line back to the point.
+LABEL_HEIGHT = 16  # a 12-unit font's box, ascenders to descenders, and a unit to spare
+CHAR_WIDTH = 7.4  # SVG cannot measure text; this is a digit's width at 12 units, rounded up
+_NEAR = [(9, 4, "start"), (-9, 4, "end"), (0, -12, "middle"), (0, 22, "middle"),
+         (9, -9, "start"), (9, 17, "start"), (-9, -9, "end"), (-9, 17, "end")]
+_DIRECTIONS = [(1, 0), (-1, 0), (0, -1), (0, 1), (1, -1), (1, 1), (-1, -1), (-1, 1)]
+_LABEL_SPOTS = _NEAR + [
+    (round(dx * reach), round(dy * reach * 0.6) + 4,
+     "start" if dx > 0 else "end" if dx < 0 else "middle")
+    for reach in (30, 48, 70, 95, 125, 160) for dx, dy in _DIRECTIONS]
+
+
+@dataclass(frozen=True)
+class LabelBox:
+    """Where a label's text goes, and the box it covers (left, top, right, bottom)."""
+
+    x: float
+    y: float
+    anchor: str
+    box: tuple[float, float, float, float]
+
+
+def label_box(x: float, y: float, text: str, anchor: str) -> tuple[float, float, float, float]:
+    """Return the box a 12-unit label with its baseline at (x, y) covers, estimated from its length."""
+    width = CHAR_WIDTH * len(text)
+    left = x - {"start": 0, "middle": width / 2, "end": width}[anchor]
+    return (left, y - LABEL_HEIGHT + 4, left + width, y + 4)
+
+
+def place_labels(anchors: Sequence[tuple[float, float, str]], plot: _Plot,
+                 others: Sequence[tuple[float, float]] = ()
+                 ) -> tuple[list[LabelBox | None], list[str]]:
+    """Return a place for each anchor's label, or None, and the texts left unlabelled.
+
+    No label overlaps another label or another flagged point's marker, or leaves the plot; among
+    the places that qualify, the nearest that covers the fewest other points wins. A label that
+    fits nowhere is left off rather than drawn over another.
+    """
+    marker = [(x - 8, y - 8, x + 8, y + 7) for x, y, _ in anchors]
+    dots = [(x - 5, y - 5, x + 5, y + 5) for x, y in others]
+    taken: list[tuple[float, float, float, float]] = []
+    placed: list[LabelBox | None] = []
+    missing: list[str] = []
+    for n, (x, y, text) in enumerate(anchors):
+        best = None
+        for order, (dx, dy, anchor) in enumerate(_LABEL_SPOTS):
+            box = label_box(x + dx, y + dy, text, anchor)
+            if box[0] < plot.left + 2 or box[2] > plot.right - 2 or box[1] < plot.top \
+                    or box[3] > plot.bottom - 2:
+                continue
+            if any(_overlap(box, other) for other in taken) or any(
+                    _overlap(box, m) for i, m in enumerate(marker) if i != n):
+                continue
+            cost = order + 4 * sum(_overlap(box, dot) for dot in dots)
+            if best is None or cost < best[0]:
+                best = (cost, LabelBox(x + dx, y + dy, anchor, box))
+            if cost == order and order < len(_NEAR):
+                break  # a near spot over nothing: no other spot can beat it
+        if best is None:
+            placed.append(None)
+            missing.append(text)
+        else:
+            placed.append(best[1])
+            taken.append(best[1].box)
+    return placed, missing
 
 
 def _place_labels(anchors: list[tuple[float, float, str]], plot: _Plot,
-                  others: list[tuple[float, float]]) -> list[str]:
-    """Return a text label beside each anchor, placed where it covers the fewest points and labels.
+                  others: list[tuple[float, float]]) -> tuple[list[tuple[str, str]], list[str]]:
+    """Return (leader line, text) markup for each label that fits, and the texts that do not."""
+    places, missing = place_labels(anchors, plot, others)
+    drawn = []
+    for (x, y, text), place in zip(anchors, places):
+        if place is None:
+            continue
+        left, top, right, bottom = place.box
+        line = ""
+        if not (left - 12 <= x <= right + 12 and top - 12 <= y <= bottom + 12):
+            # Far from its point: a thin line from the point to the nearest edge of the label.
+            ex, ey = min(max(x, left), right), min(max(y, top), bottom)
+            line = _el("line", x1=x, y1=y, x2=ex, y2=ey, stroke=INK, stroke_width=0.75,
+                       stroke_opacity=0.6)
+        drawn.append((line, _text(place.x, place.y, text, font_size=12,
+                                  text_anchor=place.anchor)))
+    return drawn, missing
 
-    SVG cannot measure text, so a label's box is estimated from its length.
-    """
-    taken = [(x - 8, y - 8, x + 8, y + 7) for x, y, _ in anchors] + \
-        [(x - 5, y - 5, x + 5, y + 5) for x, y in others]
-    placed = []
-    for x, y, text in anchors:
-        width = 7.2 * len(text)
-        best = None
-        for dx, dy, anchor in _LABEL_SPOTS:
-            left = x + dx - {"start": 0, "middle": width / 2, "end": width}[anchor]
-            box = (left, y + dy - 10, left + width, y + dy + 2)
-            outside = box[0] < plot.left or box[2] > WIDTH - 2 or box[1] < plot.top - 4 \
-                or box[3] > plot.bottom + 4
-            cost = 100 * outside + sum(_overlap(box, other) for other in taken)
-            if best is None or cost < best[0]:
-                best = (cost, box, x + dx, y + dy, anchor)
-            if cost == 0:
-                break
-        _, box, tx, ty, anchor = best
-        taken.append(box)
-        placed.append(_text(tx, ty, text, font_size=12, text_anchor=anchor))
-    return placed
+
+def _short_list(texts: Sequence[str], most: int = 6) -> str:
+    """Return up to `most` texts joined by commas, and how many more."""
+    shown = ", ".join(texts[:most])
+    return shown + (f" and {len(texts) - most} more" if len(texts) > most else "")
 
 
 def _overlap(a: tuple[float, ...], b: tuple[float, ...]) -> bool:

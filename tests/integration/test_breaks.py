@@ -152,7 +152,7 @@ def test_a_second_break_cannot_start_during_a_break(session, sam, on_break):
 
 
 def test_a_break_cannot_start_while_paused(session, sam, sams, ivy):
-    invigilation.pause(session, reload(session, sams), ivy, BREAK_AT)
+    invigilation.pause(session, reload(session, sams), ivy, BREAK_AT, "Fire alarm or emergency")
     session.commit()
     with pytest.raises(Refused, match="paused"):
         breaks.start_break(session, reload(session, sams), sam, BREAK_AT + timedelta(minutes=1))
@@ -173,25 +173,27 @@ def test_there_is_no_break_to_end_when_none_is_running(session, sam, sams):
 def test_the_invigilator_pausing_a_candidate_on_a_break_ends_the_break_then_pauses(
         client, session, clock, ivy, on_break):
     clock.set(BREAK_AT + timedelta(minutes=2))
-    client.post(f"/invigilate/attempts/{on_break.id}/pause", data={"reason": "fire alarm"})
+    client.post(f"/invigilate/attempts/{on_break.id}/pause", data={"pause-reason": "emergency"})
     attempt = reload(session, on_break)
     assert attempt.on_break_since is None and attempt.paused_since is not None
     assert attempt.break_used_seconds == 120
     assert [e.action for e in events(session, attempt)][-2:] == ["break_ended", "attempt_paused"]
     clock.advance(minutes=30)
-    client.post(f"/invigilate/attempts/{on_break.id}/resume")
+    client.post(f"/invigilate/attempts/{on_break.id}/resume", data={"resume-reason": "all_clear"})
     assert reload(session, on_break).clock.remaining(clock()) == timedelta(minutes=25)
 
 
 def test_pausing_the_room_ends_breaks_and_pauses_everyone(client, session, exam, clock, ivy,
                                                           started, on_break):
     clock.set(BREAK_AT + timedelta(minutes=3))
-    client.post(f"/invigilate/sittings/{exam.sitting.id}/pause-all", data={"reason": "fire alarm"})
+    client.post(f"/invigilate/sittings/{exam.sitting.id}/pause-all",
+                data={"room-pause-reason": "emergency"})
     sams, alices = reload(session, on_break), reload(session, started)
     assert sams.paused_since is not None and sams.on_break_since is None
     assert sams.break_used_seconds == 180
     assert alices.paused_since is not None
-    client.post(f"/invigilate/sittings/{exam.sitting.id}/resume-all")
+    client.post(f"/invigilate/sittings/{exam.sitting.id}/resume-all",
+                data={"room-resume-reason": "all_clear"})
     assert reload(session, on_break).paused_since is None
 
 

@@ -124,11 +124,11 @@ def test_the_board_shows_each_candidates_state_answers_and_time_left(client, ivy
 
 def test_pausing_stops_the_clock_and_resuming_restores_the_time_left(client, ivy, session, started, clock):
     clock.advance(minutes=10)
-    client.post(f"/invigilate/attempts/{started.id}/pause", data={"reason": "unwell"})
+    client.post(f"/invigilate/attempts/{started.id}/pause", data={"pause-reason": "unwell"})
     clock.advance(minutes=7)
     attempt = reload(session, started)
     assert attempt.clock.remaining(clock()) == timedelta(minutes=35)
-    client.post(f"/invigilate/attempts/{started.id}/resume")
+    client.post(f"/invigilate/attempts/{started.id}/resume", data={"resume-reason": "ready"})
     clock.advance(minutes=1)
     attempt = reload(session, started)
     assert attempt.clock.remaining(clock()) == timedelta(minutes=34)
@@ -137,7 +137,7 @@ def test_pausing_stops_the_clock_and_resuming_restores_the_time_left(client, ivy
 
 def test_a_paused_candidate_cannot_answer(client, auth, session, exam, invigilator, started):
     from quiz.invigilation import service
-    service.pause(session, reload(session, started), invigilator, factories.MORNING)
+    service.pause(session, reload(session, started), invigilator, factories.MORNING, "unwell")
     session.commit()
     auth.login("alice")
     response = client.post(f"/api/attempts/{started.id}/answers",
@@ -149,24 +149,27 @@ def test_a_paused_candidate_cannot_answer(client, auth, session, exam, invigilat
 def test_pausing_the_whole_room_pauses_every_attempt_in_progress(client, ivy, session, exam, started):
     bobs = factories.start(session, exam.sitting, exam.bob, seed=9)
     session.commit()
-    client.post(f"/invigilate/sittings/{exam.sitting.id}/pause-all", data={"reason": "fire alarm"})
+    client.post(f"/invigilate/sittings/{exam.sitting.id}/pause-all",
+                data={"room-pause-reason": "emergency"})
     assert all(reload(session, a).paused_since is not None for a in (started, bobs))
-    client.post(f"/invigilate/sittings/{exam.sitting.id}/resume-all")
+    client.post(f"/invigilate/sittings/{exam.sitting.id}/resume-all",
+                data={"room-resume-reason": "all_clear"})
     assert all(reload(session, a).paused_since is None for a in (started, bobs))
 
 
 def test_extra_time_in_minutes_moves_the_deadline(client, ivy, session, started, clock):
     client.post(f"/invigilate/attempts/{started.id}/extra-time",
-                data={"amount": "10", "unit": "minutes", "reason": "late start"})
+                data={"amount": "10", "unit": "minutes", "reason": "late_start"})
     assert reload(session, started).clock.remaining(clock()) == timedelta(minutes=55)
 
 
 def test_extra_time_as_a_percentage_is_of_the_tests_duration(client, ivy, session, started, clock):
     client.post(f"/invigilate/attempts/{started.id}/extra-time",
-                data={"amount": "25", "unit": "percent", "reason": "access arrangement"})
+                data={"amount": "25", "unit": "percent", "reason": "arrangement",
+                      "note": "25% on file"})
     assert reload(session, started).extra_seconds == 11 * 60 + 15
     event = session.scalars(select(AuditEvent).where(AuditEvent.action == "extra_time_granted")).one()
-    assert (event.reason, event.actor) == ("access arrangement", "ivy")
+    assert (event.reason, event.actor) == ("Access arrangement: 25% on file", "ivy")
 
 
 def test_extra_time_without_a_reason_changes_nothing(client, ivy, session, started):
@@ -178,7 +181,7 @@ def test_extra_time_without_a_reason_changes_nothing(client, ivy, session, start
 
 def test_a_voided_attempt_is_not_scored_and_cannot_be_resumed(client, ivy, auth, session, started):
     client.post(f"/invigilate/attempts/{started.id}/void",
-                data={"category": "malpractice", "note": "phone in use"})
+                data={"category": "malpractice", "note": "phone in use", "confirmed": "yes"})
     attempt = reload(session, started)
     assert (attempt.status, attempt.void_reason) == ("voided", "malpractice: phone in use")
     assert attempt.score_raw is None
@@ -191,7 +194,8 @@ def test_a_voided_attempt_is_not_scored_and_cannot_be_resumed(client, ivy, auth,
 
 
 def test_voiding_for_malpractice_needs_a_description(client, ivy, session, started):
-    response = client.post(f"/invigilate/attempts/{started.id}/void", data={"category": "malpractice"})
+    response = client.post(f"/invigilate/attempts/{started.id}/void",
+                           data={"category": "malpractice", "confirmed": "yes"})
     assert response.status_code == 400
     assert reload(session, started).status == "in_progress"
 
@@ -208,13 +212,24 @@ def test_closing_submits_every_attempt_in_progress_and_stops_new_starts(client, 
 
 
 def test_every_action_is_in_the_sitting_trail_with_who_and_why(client, ivy, session, exam, started):
-    client.post(f"/invigilate/attempts/{started.id}/pause", data={"reason": "toilet break"})
-    client.post(f"/invigilate/attempts/{started.id}/resume")
+    client.post(f"/invigilate/attempts/{started.id}/pause",
+                data={"pause-reason": "toilet", "pause-note": "escorted"})
+    client.post(f"/invigilate/attempts/{started.id}/resume", data={"resume-reason": "ready"})
     client.post(f"/invigilate/sittings/{exam.sitting.id}/close")
     page = client.get(f"/invigilate/sittings/{exam.sitting.id}/trail").data.decode()
-    for words in ("attempt started", "attempt paused", "toilet break", "attempt resumed",
-                  "attempt submitted", "sitting closed", "ivy"):
+    for words in ("attempt started", "attempt paused", "Toilet visit: escorted", "attempt resumed",
+                  "Candidate ready to carry on", "attempt submitted", "sitting closed"):
         assert words in page
+
+
+def test_the_trail_names_people_by_their_full_names(client, ivy, session, exam, started):
+    ivy.full_name = "Ivy Okafor"
+    session.commit()
+    client.post(f"/invigilate/attempts/{started.id}/pause", data={"pause-reason": "unwell"})
+    page = client.get(f"/invigilate/sittings/{exam.sitting.id}/trail").data.decode()
+    assert "<td>Ivy Okafor</td>" in page
+    assert "<td>ivy</td>" not in page
+    assert "<td>Alice (1001)</td>" in page  # the candidate the action was about
 
 
 def test_the_trail_cannot_be_edited(session, exam, started):

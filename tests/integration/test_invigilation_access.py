@@ -16,6 +16,8 @@ SITTING_ACTIONS = [
     ("post", "/invigilate/sittings/{sitting}/resume-all"),
     ("post", "/invigilate/sittings/{sitting}/bookings"),
     ("post", "/invigilate/sittings/{sitting}/roster"),
+    ("post", "/invigilate/sittings/{sitting}/selected"),
+    ("post", "/invigilate/sittings/{sitting}/message"),
 ]
 ATTEMPT_ACTIONS = [
     ("get", "/invigilate/attempts/{attempt}"),
@@ -23,9 +25,18 @@ ATTEMPT_ACTIONS = [
     ("post", "/invigilate/attempts/{attempt}/resume"),
     ("post", "/invigilate/attempts/{attempt}/extra-time"),
     ("post", "/invigilate/attempts/{attempt}/void"),
+    ("get", "/invigilate/attempts/{attempt}/void"),
+    ("get", "/invigilate/attempts/{attempt}/pause"),
+    ("post", "/invigilate/attempts/{attempt}/break_start"),
+    ("post", "/invigilate/attempts/{attempt}/message"),
 ]
-FORMS = {"extra-time": {"amount": "10", "unit": "minutes", "reason": "x"},
-         "void": {"category": "absent"}, "bookings": {"candidate_id": "1"}}
+FORMS = {"extra-time": {"amount": "10", "unit": "minutes", "reason": "late_start"},
+         "void": {"category": "absent", "confirmed": "yes"}, "bookings": {"candidate_id": "1"},
+         "/pause": {"pause-reason": "unwell"}, "/resume": {"resume-reason": "ready"},
+         "pause-all": {"room-pause-reason": "emergency"},
+         "resume-all": {"room-resume-reason": "all_clear"},
+         "break_start": {"break_start-reason": "unwell"}, "/message": {"message-body": "hello"},
+         "selected": {"action": "pause", "candidate_id": "1", "pause-reason": "unwell"}}
 
 
 @pytest.fixture

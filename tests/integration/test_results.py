@@ -50,8 +50,8 @@ def test_results_download_as_csv_has_a_row_per_candidate_with_outcome_marks(clie
     assert "attachment" in response.headers["Content-Disposition"]
     rows = list(csv.DictReader(io.StringIO(response.data.decode())))
     by_name = {row["candidate_name"]: row for row in rows}
-    assert by_name["Alice"]["raw_marks"] == "6" and by_name["Alice"]["result"] == "pass"
-    assert by_name["Bob"]["percent"] == "50.0" and by_name["Bob"]["result"] == "fail"
+    assert by_name["Alice"]["raw_marks"] == "6" and by_name["Alice"]["result"] == "Pass"
+    assert by_name["Bob"]["percent"] == "50.0" and by_name["Bob"]["result"] == "Not yet passed"
     assert int(by_name["Bob"]["outcome_1_marks"]) + int(by_name["Bob"]["outcome_2_marks"]) == 3
     assert by_name["Bob"]["outcome_1_max"] == "3"
 
@@ -77,11 +77,60 @@ def test_the_response_export_has_one_row_per_candidate_per_question(client, rita
     response = client.get(f"/results/sittings/{finished.sitting.id}/download.responses")
     rows = list(csv.DictReader(io.StringIO(response.data.decode())))
     assert len(rows) == 12
-    assert set(rows[0]) == {"attempt_id", "candidate_number", "sitting_id", "position", "item_id",
-                            "item_version", "outcome", "criterion", "option_chosen", "key",
-                            "correct"}
+    assert set(rows[0]) == {"attempt_id", "candidate_number", "sitting_id", "status", "scored",
+                            "position", "item_id", "item_version", "outcome", "criterion",
+                            "option_chosen", "key", "correct"}
     assert sum(int(r["correct"]) for r in rows) == 9
     assert all(r["option_chosen"] in "ABCD" for r in rows)
+
+
+@pytest.fixture
+def with_a_voided_attempt(session, exam):
+    """Alice submitted 6/6; Bob answered three questions and was voided for malpractice."""
+    alice = factories.start(session, exam.sitting, exam.alice, seed=1)
+    for question in alice.questions:
+        key_at = question.option_order.index(session.get(ItemVersion, question.item_version_id).key)
+        delivery.save_answer(session, alice, question.position, key_at, question.position,
+                             factories.MORNING, factories.timedelta(seconds=2))
+    delivery.submit(session, alice, factories.MORNING, "candidate")
+    bob = factories.start(session, exam.sitting, exam.bob, seed=2)
+    for question in bob.questions[:3]:
+        delivery.save_answer(session, bob, question.position, 0, question.position,
+                             factories.MORNING, factories.timedelta(seconds=2))
+    ivy = factories.make_user(session, "ivy", role="invigilator", centre=exam.centre)
+    invigilation.void(session, bob, ivy, factories.MORNING, "malpractice", "phone in use")
+    factories.make_user(session, "rita", role="results_officer")
+    session.commit()
+    return exam
+
+
+def test_the_response_export_includes_voided_attempts_marked_and_not_scored(client, auth, with_a_voided_attempt):
+    auth.login("rita")
+    response = client.get(f"/results/sittings/{with_a_voided_attempt.sitting.id}/download.responses")
+    rows = list(csv.DictReader(io.StringIO(response.data.decode())))
+    bobs = [r for r in rows if r["candidate_number"] == "1002"]
+    assert len(bobs) == 6
+    assert {(r["status"], r["scored"], r["correct"]) for r in bobs} == {("voided", "0", "")}
+    assert [r["option_chosen"] != "" for r in bobs] == [True] * 3 + [False] * 3
+    alices = [r for r in rows if r["candidate_number"] == "1001"]
+    assert {(r["status"], r["scored"], r["correct"]) for r in alices} == {("submitted", "1", "1")}
+
+
+def test_the_sitting_page_counts_and_figures_leave_the_voided_attempt_out(client, auth, with_a_voided_attempt):
+    auth.login("rita")
+    page = client.get(f"/results/sittings/{with_a_voided_attempt.sitting.id}").data.decode()
+    assert "1 submitted attempt and 1 voided" in page
+    assert "<strong>Voided</strong>: Malpractice: phone in use" in page
+    assert "Submitted 10:00" in page and page.count("Submitted 10:00") == 1  # Alice only
+    assert "<dt>Pass rate</dt><dd>100%" in page
+    assert "<dt>Mean</dt><dd>6.0 / 6" in page
+    assert 'aria-labelledby="sitting-dist-title sitting-dist-desc"' in page
+
+
+def test_a_result_below_the_pass_mark_reads_not_yet_passed_as_the_candidate_saw_it(client, rita, finished):
+    page = client.get(f"/results/sittings/{finished.sitting.id}").data.decode()
+    assert "Not yet passed" in page
+    assert ">Fail<" not in page
 
 
 def test_every_download_is_recorded(client, rita, finished, session):

@@ -93,10 +93,13 @@ ROUTES: dict[str, dict[str, str]] = {
     "POST /invigilate/sittings/<int:sitting_id>/resume-all": OWN_CENTRE,
     "POST /invigilate/sittings/<int:sitting_id>/bookings": OWN_CENTRE,
     "POST /invigilate/sittings/<int:sitting_id>/roster": OWN_CENTRE,
+    "POST /invigilate/sittings/<int:sitting_id>/selected": OWN_CENTRE,
+    "POST /invigilate/sittings/<int:sitting_id>/message": OWN_CENTRE,
     "GET /invigilate/attempts/<int:attempt_id>": OWN_CENTRE,
-    "POST /invigilate/attempts/<int:attempt_id>/pause": OWN_CENTRE,
-    "POST /invigilate/attempts/<int:attempt_id>/resume": OWN_CENTRE,
+    "GET /invigilate/attempts/<int:attempt_id>/<any(pause, resume, break_start, break_end, message):action>": OWN_CENTRE,
+    "POST /invigilate/attempts/<int:attempt_id>/<any(pause, resume, break_start, break_end, message):action>": OWN_CENTRE,
     "POST /invigilate/attempts/<int:attempt_id>/extra-time": OWN_CENTRE,
+    "GET /invigilate/attempts/<int:attempt_id>/void": OWN_CENTRE,
     "POST /invigilate/attempts/<int:attempt_id>/void": OWN_CENTRE,
     "GET /api/invigilate/sittings/<int:sitting_id>/board": OWN_CENTRE,
     # results
@@ -176,7 +179,7 @@ def world(session, exam, started):
         "position": 1,
         "blueprint_id": get_blueprint(session, exam.blueprint.code).id,
         "code": exam.blueprint.code, "item_id": "q1.1-01", "kind": "csv",
-        "user_id": exam.bob.id, "filename": "quiz.css",
+        "user_id": exam.bob.id, "filename": "quiz.css", "action": "pause",
     }
     return SimpleNamespace(people=people, arguments=arguments)
 

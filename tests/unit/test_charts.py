@@ -233,3 +233,57 @@ def test_item_map_with_only_uncalculable_items_says_so():
     assert not find_all(root, "g[@class='points']/*")
     assert desc(root) == ("No items to show; 1 item left off because discrimination could not "
                           "be calculated.")
+
+
+def label_boxes(root):
+    """Return the estimated box of every label drawn, as the placement reckons it."""
+    from quiz.scoring.charts import label_box
+    return [label_box(float(t.get("x")), float(t.get("y")), t.text, t.get("text-anchor") or "start")
+            for t in find_all(root, "g[@class='labels']/text")]
+
+
+def overlaps(a, b):
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+CROWD = [make_point(f"315-1.{n % 5 + 1}-{n:03d}", 0.93 + (n % 4) * 0.01, 0.05 + (n % 5) * 0.02,
+                    ["too easy"]) for n in range(40)]
+
+
+def test_labels_of_a_crowd_of_flagged_items_never_overlap():
+    root = parse(item_map(CROWD))
+    boxes = label_boxes(root)
+    assert len(boxes) >= 10
+    assert not [(a, b) for i, a in enumerate(boxes) for b in boxes[i + 1:] if overlaps(a, b)]
+
+
+def test_labels_stay_inside_the_plot():
+    root = parse(item_map(CROWD))
+    for left, top, right, bottom in label_boxes(root):
+        assert 64 <= left and right <= 720 - 24 and 56 <= top and bottom <= 56 + 360
+
+
+def test_flagged_items_that_find_no_room_are_named_under_the_map():
+    root = parse(item_map(CROWD))
+    labelled = {t.text for t in find_all(root, "g[@class='labels']/text")}
+    note, = [t.text for t in find_all(root, "text") if t.get("class") == "unlabelled"]
+    missing = len(CROWD) - len(labelled)
+    assert missing > 0 and note.startswith(f"{missing} items flagged but not labelled here")
+
+
+def test_a_label_far_from_its_point_has_a_line_back_to_it():
+    root = parse(item_map(CROWD))
+    assert find_all(root, "g[@class='leaders']/line")
+
+
+def test_the_most_serious_flags_are_labelled_first():
+    crowd = [dict(p, rank=4) for p in CROWD] + [
+        dict(make_point("MISKEY", 0.95, 0.09, ["likely miskey"]), rank=0)]
+    labelled = {t.text for t in find_all(parse(item_map(crowd)), "g[@class='labels']/text")}
+    assert "MISKEY" in labelled
+
+
+def test_a_lone_flagged_item_is_labelled_beside_its_point_without_a_line():
+    root = parse(item_map(POINTS))
+    assert not find_all(root, "g[@class='leaders']/line")
+    assert not [t for t in find_all(root, "text") if t.get("class") == "unlabelled"]

@@ -20,7 +20,8 @@ def test_a_byte_order_mark_from_excel_is_ignored():
 def test_a_missing_required_column_is_reported():
     assert parse_roster("number,name\n1,A\n")[1] == [
         "line 1: the header must include candidate_number, full_name (missing: candidate_number, "
-        "full_name); optional: username, extra_time_percent, large_text, high_contrast"]
+        "full_name); optional: username, extra_time_percent, rest_break_minutes, large_text, "
+        "high_contrast"]
 
 
 def test_an_unknown_column_is_reported():
@@ -45,3 +46,18 @@ def test_each_bad_row_is_reported_with_its_line_and_no_rows_are_returned():
 
 def test_a_header_without_rows_is_reported():
     assert parse_roster("candidate_number,full_name\n")[1] == ["the file has a header but no candidates"]
+
+
+def test_a_rest_break_allowance_is_read_in_minutes():
+    rows, problems = parse_roster("candidate_number,full_name,rest_break_minutes\n"
+                                  "1001,Ada Lovelace,10\n1002,Alan Turing,\n")
+    assert problems == []
+    assert [r.rest_break_minutes for r in rows] == [10, None]
+
+
+def test_a_rest_break_allowance_that_is_not_whole_minutes_is_reported():
+    _, problems = parse_roster("candidate_number,full_name,rest_break_minutes\n"
+                               "1001,Ada Lovelace,ten\n1002,Alan Turing,500\n")
+    assert problems == [
+        "line 2: rest_break_minutes 'ten' must be a whole number of minutes from 0 to 120",
+        "line 3: rest_break_minutes '500' must be a whole number of minutes from 0 to 120"]
