@@ -1,6 +1,6 @@
 """The invigilator's board as the browser tests drive it, in one place.
 
-`exam-day` is redrawing the board; when it changes, only these helpers need to follow.
+When the board changes, only these helpers need to follow.
 """
 from __future__ import annotations
 
@@ -24,14 +24,24 @@ def expect_state(page: Page, candidate_id: int, words: str, timeout: float = 10_
     expect(row(page, candidate_id).locator(".cell-state")).to_have_text(words, timeout=timeout)
 
 
-def pause(page: Page, candidate_id: int, name: str) -> None:
-    """Click Pause for one candidate (returns as soon as the click is made)."""
-    row(page, candidate_id).get_by_role("button", name=f"Pause {name}").click()
+def ready_to(page: Page, action: str, candidate_id: int, name: str, reason: str):
+    """Open the board's dialog to pause or resume one candidate and choose a reason; return its
+    confirming button, so a test can time from the click that acts."""
+    row(page, candidate_id).get_by_role("button", name=f"{action} {name}").click()
+    dialog = page.get_by_role("dialog").filter(has_text=f"{action} {name}")
+    dialog.get_by_label("Reason").select_option(label=reason)
+    return dialog.get_by_role("button", name=f"{action} {name}")
 
 
-def resume(page: Page, candidate_id: int, name: str) -> None:
-    """Click Resume for one candidate."""
-    row(page, candidate_id).get_by_role("button", name=f"Resume {name}").click()
+def pause(page: Page, candidate_id: int, name: str, reason: str = "Candidate unwell") -> None:
+    """Pause one candidate with a reason (returns as soon as the confirming click is made)."""
+    ready_to(page, "Pause", candidate_id, name, reason).click()
+
+
+def resume(page: Page, candidate_id: int, name: str,
+           reason: str = "Candidate ready to carry on") -> None:
+    """Resume one candidate with a reason."""
+    ready_to(page, "Resume", candidate_id, name, reason).click()
 
 
 def time_left(page: Page, candidate_id: int) -> str:

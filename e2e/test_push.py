@@ -31,8 +31,9 @@ def test_a_pause_hides_the_questions_within_3_s_and_freezes_the_boards_time(new_
     board.expect_state(room, world.alice.id, "In progress")
     desk.wait_for_timeout(1500)  # let the countdown run, so a wrong frozen time would show
 
+    confirm = board.ready_to(room, "Pause", world.alice.id, "Alice", "Fire alarm or emergency")
     clicked = time.monotonic()
-    board.pause(room, world.alice.id, "Alice")
+    confirm.click()
     expect(desk.locator("#question-area")).to_be_hidden(timeout=3_000)
     hidden_after = time.monotonic() - clicked
     print(f"the questions were hidden {hidden_after:.2f} s after the invigilator's click")
