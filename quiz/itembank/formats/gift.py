@@ -155,8 +155,8 @@ def _question(body: str, comments: list[str], line: int, category) -> ExchangeIt
         return Skipped(label, "is an essay question; only multiple choice with one right answer "
                               "can be imported")
     if re.fullmatch(r"(T|F|TRUE|FALSE)(\s*#.*)?", answers, re.S):
-        return Skipped(label, "is a true/false question; only multiple choice with four options "
-                              "can be imported")
+        return Skipped(label, "is a true/false question; only multiple choice with one right "
+                              "answer can be imported")
     if answers.startswith("#"):
         return Skipped(label, "is a numerical question; only multiple choice can be imported")
     parts = [p for p in re.split(r"(?=[=~])", answers) if p.strip()]
