@@ -194,6 +194,97 @@ def bank_exposure(blueprint: str, papers: int, as_json: bool):
                f"{overlap['identical_pairs']}")
 
 
+def _mapping(values: tuple[str, ...]):
+    """Read --map values: each 'TAG=CRITERION' or a file of such lines."""
+    from quiz.itembank.formats import FormatError
+    from quiz.itembank.formats.plan import TagMap
+    lines = []
+    for value in values:
+        path = Path(value)
+        if path.is_file():
+            lines.append(path.read_text(encoding="utf-8"))
+        elif "=" in value:
+            lines.append(value)
+        else:
+            raise click.BadParameter(f"{value!r} is neither a file nor TAG=CRITERION", param_hint="--map")
+    try:
+        return TagMap.parse("\n".join(lines), "--map")
+    except FormatError as err:
+        raise click.BadParameter(str(err), param_hint="--map")
+
+
+def _format_names(can: str) -> list[str]:
+    from quiz.itembank import formats
+    return [f.name for f in (formats.readers() if can == "read" else formats.writers())]
+
+
+@bank.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--bank", "bank_code", required=True, help="The bank to import into, e.g. 2794-03/315.")
+@click.option("--format", "format_name", type=click.Choice(_format_names("read")), default=None,
+              help="The file's format; detected from its content when left out.")
+@click.option("--map", "maps", multiple=True, metavar="TAG=CRITERION|FILE",
+              help="Map a tag or category name to a criterion (repeatable), or name a file of "
+                   "'tag = criterion' lines. Tags such as AC1.1 need no mapping.")
+@click.option("--author", default=None, help="Username recorded as the drafts' author.")
+@click.option("--dry-run", is_flag=True, help="Say what would be imported; change nothing.")
+def bank_import(file: str, bank_code: str, format_name: str | None, maps: tuple[str, ...],
+                author: str | None, dry_run: bool):
+    """Import the questions of FILE into a bank as drafts, naming every one not imported and why."""
+    from sqlalchemy import select
+    from quiz.accounts.models import User
+    from quiz.db import utcnow
+    from quiz.itembank.exchange import import_file
+    from quiz.itembank.formats import FormatError
+    from quiz.itembank.formats.safety import check_size
+    from quiz.itembank.service import UnknownBlueprint
+    mapping = _mapping(maps)
+    try:
+        check_size(Path(file).stat().st_size)  # before reading a byte of it
+    except FormatError as err:
+        raise click.ClickException(f"{file}: {err}; nothing was imported")
+    data = Path(file).read_bytes()
+    with app_session(commit=not dry_run) as session:
+        user = None
+        if author:
+            user = session.scalar(select(User).where(User.username == author))
+            if user is None:
+                raise click.ClickException(f"no user {author!r}")
+        try:
+            summary = import_file(session, bank=bank_code, data=data, filename=Path(file).name,
+                                  format_name=format_name, mapping=mapping, author=user,
+                                  now=utcnow(), dry_run=dry_run)
+        except UnknownBlueprint as err:
+            raise click.ClickException(str(err))
+        except FormatError as err:
+            raise click.ClickException(f"{file}: {err}; nothing was imported")
+    for line in summary.lines():
+        click.echo(line)
+
+
+@bank.command("export")
+@click.argument("blueprint")
+@click.option("--format", "format_name", type=click.Choice(_format_names("write")), required=True,
+              help="qti3 and qti2 write a content package (zip); moodle, gift and csv one file.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
+@click.option("--status", "statuses", multiple=True, default=("live",), show_default=True,
+              type=click.Choice(["draft", "in_review", "live", "retired"]),
+              help="Export items with this status (repeatable).")
+def bank_export(blueprint: str, format_name: str, output: str, statuses: tuple[str, ...]):
+    """Write a bank's items for another tool: QTI 3.0 or 2.1, Moodle XML, GIFT or CSV."""
+    from quiz.db import utcnow
+    from quiz.itembank.exchange import export_bank
+    from quiz.itembank.service import UnknownBlueprint
+    with app_session() as session:
+        try:
+            export = export_bank(session, bank=blueprint, format_name=format_name, now=utcnow(),
+                                 statuses=statuses, via=f"command line: {output}")
+        except UnknownBlueprint as err:
+            raise click.ClickException(str(err))
+        Path(output).write_bytes(export.data)
+    click.echo(f"wrote {export.items} item(s) of {blueprint} to {output}")
+
+
 # --- papers -------------------------------------------------------------------------------------
 
 @main.command()

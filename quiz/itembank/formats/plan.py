@@ -17,8 +17,8 @@ from quiz.itembank.formats import ExchangeItem, FormatError, ReadResult, Skipped
 
 # "AC1.1", "ac 1.1", "AC-1.1", "criterion 1.1" anywhere in a tag or category name.
 CRITERION = re.compile(r"(?<![\w.])(?:AC|criterion)[\s_-]*(\d+\.\d+)(?![\d.]*\d)", re.IGNORECASE)
-MAX_STEM = 4000
-MAX_OPTION = 1000
+MAX_STEM = 2000  # as the item writers' form allows
+MAX_OPTION = 500
 MAX_REF = 200
 
 
