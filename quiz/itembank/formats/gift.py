@@ -31,7 +31,7 @@ class Gift:
     name = "gift"
     title = "GIFT (Moodle text format)"
     family = "gift"
-    extension = ".gift.txt"
+    extension = ".txt"
     mimetype = "text/plain"
     can_read = True
     can_write = True
