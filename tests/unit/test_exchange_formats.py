@@ -171,3 +171,15 @@ def test_a_given_format_that_does_not_fit_the_file_says_what_is_missing():
         formats.read(b"question,answer\nWhy?,Because\n", "csv")
     with pytest.raises(FormatError, match="starts with <quiz>"):
         formats.read(sample("qti21_package/items/sponsor.xml"), "moodle")
+
+
+def test_qti_1_files_and_packages_are_named_and_the_way_out_given():
+    from tests.exchange_files import zip_files
+    with pytest.raises(FormatError, match="QTI 1.x file; QTI 1.2 .* export QTI 2.1 or 3.0"):
+        formats.read(b'<?xml version="1.0"?><questestinterop><assessment ident="a"/></questestinterop>')
+    manifest = (b'<manifest xmlns="http://www.imsglobal.org/xsd/imsccv1p1/imscp_v1p1"><resources>'
+                b'<resource identifier="r" type="imsqti_xmlv1p2" href="q.xml"/></resources></manifest>')
+    with pytest.raises(FormatError, match="this package holds QTI 1.x"):
+        formats.read(zip_files({"imsmanifest.xml": manifest, "q.xml": b"<questestinterop/>"}))
+    with pytest.raises(FormatError, match="imsmanifest.xml on its own"):
+        formats.read(manifest)

@@ -147,7 +147,18 @@ def read(data: bytes, format_name: str | None = None) -> tuple[Format, ReadResul
     return fmt, fmt.read(data)
 
 
+QTI_1 = ("QTI 1.2 (what Canvas and Blackboard export by default) is not supported: export QTI 2.1 "
+         "or 3.0, or Moodle XML, instead")
+
+
 def _unrecognised(sample: Sample) -> str:
+    if sample.kind == "zip" and any("v1p" in t for t in sample.manifest_types):
+        return f"this package holds QTI 1.x; {QTI_1}"
+    if sample.kind == "xml" and sample.root == "questestinterop":
+        return f"this is a QTI 1.x file; {QTI_1}"
+    if sample.kind == "xml" and sample.root == "manifest":
+        return ("this is a package's imsmanifest.xml on its own: import the whole package (the zip "
+                "holding the manifest and its items)")
     if sample.kind == "zip":
         if "imsmanifest.xml" in sample.members and not sample.manifest_types:
             return ("this zip has an imsmanifest.xml but no QTI 2.1, 2.2 or 3.0 items or tests in "
