@@ -36,6 +36,7 @@ class BankSet:
     blueprints: dict[str, Blueprint] = field(default_factory=dict)
     items: dict[str, list[BankItem]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    blueprint_texts: dict[str, str] = field(default_factory=dict)  # each blueprint.yaml as written
 
     @property
     def ok(self) -> bool:
@@ -354,6 +355,7 @@ def read_banks(root: Path) -> BankSet:
                                                              "defined twice"))
             continue
         result.blueprints[blueprint.code] = blueprint
+        result.blueprint_texts[blueprint.code] = bp_path.read_text(encoding="utf-8")
         result.items[blueprint.code] = []
         folder = bp_path.parent / "items"
         paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
