@@ -56,7 +56,7 @@ def _empty_all_tables(engine) -> None:
             names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
-            connection.execute(text("UPDATE item SET current_version_id = NULL"))  # a cycle
+            connection.execute(text("UPDATE item SET current_version_id = NULL, pending_version_id = NULL"))  # a cycle
             for table in reversed(metadata.sorted_tables):
                 connection.execute(table.delete())
 

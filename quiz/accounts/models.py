@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -48,6 +48,8 @@ class User(UserMixin, Base):
     extra_time_percent: Mapped[int] = mapped_column(Integer, default=0)
     large_text: Mapped[bool] = mapped_column(Boolean, default=False)
     high_contrast: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Item writers who may approve or return others' items and retire items (two-person rule).
+    can_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     centre: Mapped[Centre | None] = relationship()
