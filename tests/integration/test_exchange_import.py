@@ -205,22 +205,38 @@ def test_a_hostile_upload_gets_a_clear_error_and_changes_nothing(client, wendy, 
 
 
 def test_a_100_mb_upload_is_refused_before_its_body_is_read(client, wendy, session):
+    size = 100 * 1024 * 1024
+
     class Endless(io.RawIOBase):
-        """A body that would take 100 MB to read; the server must not read it."""
+        """A 100 MB body made up as it is read; the server must not read it."""
         read_bytes = 0
+        position = 0
 
         def readable(self):
             return True
 
+        def seekable(self):
+            return True
+
+        def tell(self):
+            return self.position
+
+        def seek(self, offset, whence=io.SEEK_SET):
+            self.position = {io.SEEK_SET: offset, io.SEEK_CUR: self.position + offset,
+                             io.SEEK_END: size + offset}[whence]
+            return self.position
+
         def readinto(self, buffer):
-            Endless.read_bytes += len(buffer)
-            buffer[:] = b"\0" * len(buffer)
-            return len(buffer)
+            n = min(len(buffer), size - self.position)
+            Endless.read_bytes += n
+            buffer[:n] = b"\0" * n
+            self.position += n
+            return n
 
     before = counts(session)
     response = client.post(f"/bank/{CODE}/import", input_stream=Endless(),
                            content_type="multipart/form-data; boundary=x",
-                           headers={"Content-Length": str(100 * 1024 * 1024)})
+                           headers={"Content-Length": str(size)})
     assert response.status_code == 413
     assert "files of up to 10 MB can be imported. Nothing was imported." in response.get_data(as_text=True)
     assert Endless.read_bytes < 1024 * 1024
