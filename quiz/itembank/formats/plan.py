@@ -11,14 +11,14 @@ import hashlib
 import re
 from dataclasses import dataclass, field
 
-from quiz.itembank.bankfile import ID_PATTERN
+from quiz.itembank.fields import FIELDS_BY_NAME, ID_PATTERN
 from quiz.itembank.domain import DIFFICULTIES, OPTION_LETTERS, Blueprint, ItemContent
 from quiz.itembank.formats import ExchangeItem, FormatError, ReadResult, Skipped
 
 # "AC1.1", "ac 1.1", "AC-1.1", "criterion 1.1" anywhere in a tag or category name.
 CRITERION = re.compile(r"(?<![\w.])(?:AC|criterion)[\s_-]*(\d+\.\d+)(?![\d.]*\d)", re.IGNORECASE)
-MAX_STEM = 2000  # as the item writers' form allows
-MAX_OPTION = 500
+MAX_STEM = FIELDS_BY_NAME["stem"].kind.max_chars  # what a bank file and the writers' form allow
+MAX_OPTION = FIELDS_BY_NAME["options"].kind.max_chars
 MAX_REF = 200
 
 
