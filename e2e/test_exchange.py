@@ -17,7 +17,7 @@ def test_a_writer_uploads_a_moodle_file_sees_what_was_skipped_and_finds_the_draf
     assert_accessible(page, "the import page")
 
     page.get_by_label("File to import").set_input_files(str(SAMPLES / "moodle_coaching.xml"))
-    page.get_by_role("button", name="Import").click()
+    page.get_by_role("button", name="Import", exact=True).click()
 
     expect(page.get_by_role("status")).to_contain_text("3 items imported as drafts")
     expect(page.get_by_role("status")).to_contain_text("7 questions not imported")
