@@ -116,14 +116,38 @@ def bank_lint(path: str):
 
 @bank.command("load")
 @click.argument("path", default=DEFAULT_BANKS)
-def bank_load(path: str):
+@click.option("--overwrite", is_flag=True,
+              help="Replace items changed in the browser since the files were exported.")
+def bank_load(path: str, overwrite: bool):
     """Load banks into the database: every file loads, or nothing changes."""
     from quiz.db import utcnow
-    from quiz.itembank.service import load_banks
+    from quiz.itembank.service import LoadConflict, load_banks
     banks = _read_or_fail(path)
-    with app_session() as session:
-        report = load_banks(session, banks, utcnow())
+    try:
+        with app_session() as session:
+            report = load_banks(session, banks, utcnow(), overwrite=overwrite)
+    except LoadConflict as err:
+        raise click.ClickException(str(err))
     click.echo(f"loaded: {report.summary()}")
+
+
+@bank.command("export")
+@click.argument("blueprint")
+@click.option("-o", "--output", "root", required=True, type=click.Path(file_okay=False),
+              help="The folder of banks to write into, e.g. item_banks (the bank goes in "
+                   "QUALIFICATION/UNIT/ under it).")
+def bank_export(blueprint: str, root: str):
+    """Write a bank from the database as YAML files in the item_banks/ layout, in a stable order."""
+    from quiz.db import utcnow
+    from quiz.itembank.export import export_bank
+    from quiz.itembank.service import UnknownBlueprint
+    with app_session() as session:
+        try:
+            report = export_bank(session, blueprint, Path(root), utcnow())
+        except UnknownBlueprint as err:
+            raise click.ClickException(str(err))
+    for line in report.lines():
+        click.echo(line)
 
 
 @bank.command("show")
@@ -347,8 +371,10 @@ def user():
 @click.option("--name", "full_name", required=True)
 @click.option("--centre", "centre_code", default=None, help="Centre code (candidates, invigilators).")
 @click.option("--candidate-number", default=None)
+@click.option("--can-review", is_flag=True,
+              help="An item writer who may approve, return and retire others' items.")
 @click.password_option()
-def user_create(username, role, full_name, centre_code, candidate_number, password):
+def user_create(username, role, full_name, centre_code, candidate_number, can_review, password):
     """Create an account."""
     from sqlalchemy import select
     from quiz.accounts.models import Centre
@@ -360,12 +386,36 @@ def user_create(username, role, full_name, centre_code, candidate_number, passwo
             centre = session.scalar(select(Centre).where(Centre.code == centre_code))
             if centre is None:
                 raise click.ClickException(f"no centre with code {centre_code!r}")
+        if can_review and role != "item_writer":
+            raise click.ClickException("--can-review is for item writers (administrators may "
+                                       "review anyway)")
         try:
-            create_user(session, username=username, password=password, full_name=full_name,
-                        role=role, centre=centre, candidate_number=candidate_number, now=utcnow())
+            created = create_user(session, username=username, password=password,
+                                  full_name=full_name, role=role, centre=centre,
+                                  candidate_number=candidate_number, now=utcnow())
         except ValueError as err:
             raise click.ClickException(str(err))
-    click.echo(f"created {role} {username}")
+        created.can_review = can_review
+    click.echo(f"created {role} {username}" + (" (may review items)" if can_review else ""))
+
+
+@user.command("reviewer")
+@click.argument("username")
+@click.option("--off", is_flag=True, help="Take the permission away instead.")
+def user_reviewer(username: str, off: bool):
+    """Let an item writer approve, return and retire others' items (or stop them, with --off)."""
+    from sqlalchemy import select
+    from quiz import audit
+    from quiz.accounts.models import User
+    from quiz.db import utcnow
+    with app_session() as session:
+        account = session.scalar(select(User).where(User.username == username))
+        if account is None or account.role != "item_writer":
+            raise click.ClickException(f"no item writer called {username!r}")
+        account.can_review = not off
+        audit.record(session, utcnow(), "reviewer_permission", None, user=username,
+                     can_review=not off, via="command line")
+    click.echo(f"{username} {'may no longer' if off else 'may now'} review items")
 
 
 # --- results ------------------------------------------------------------------------------------

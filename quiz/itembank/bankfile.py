@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import yaml
@@ -12,6 +13,7 @@ from quiz.itembank.domain import BankItem, Blueprint, OutcomeSpec
 from quiz.itembank.fields import ID_PATTERN, ITEM_FIELDS, ITEM_TYPES  # noqa: F401 (re-exported)
 
 BLUEPRINT_FILE = "blueprint.yaml"
+EXPORTED_FILE = "exported.yaml"  # written by `quiz bank export`: when the files matched the database
 ITEM_FIELDS_REQUIRED = tuple(f.name for f in ITEM_FIELDS if f.required)
 ITEM_FIELDS_OPTIONAL = tuple(f.name for f in ITEM_FIELDS if not f.required)
 BANK_PATTERN = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9-]+$")
@@ -37,6 +39,7 @@ class BankSet:
     items: dict[str, list[BankItem]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     blueprint_texts: dict[str, str] = field(default_factory=dict)  # each blueprint.yaml as written
+    exported_at: dict[str, datetime] = field(default_factory=dict)  # from each exported.yaml
 
     @property
     def ok(self) -> bool:
@@ -221,6 +224,32 @@ def _read_outcomes(reader: _Reader, node) -> list[OutcomeSpec]:
     return outcomes
 
 
+def read_exported(path: Path, code: str, problems: list[Problem]) -> datetime | None:
+    """Read the moment an exported bank's files matched the database."""
+    reader = _Reader(str(path), problems)
+    root = reader.compose(path.read_text(encoding="utf-8"))
+    entries = reader.mapping(root, "exported.yaml") if root is not None else None
+    if entries is None:
+        return None
+    reader.reject_unknown(entries, ("bank", "exported_at"), "exported.yaml")
+    if not reader.require(entries, ("bank", "exported_at"), root, "exported.yaml"):
+        return None
+    bank = reader.text(entries["bank"][1], "bank")
+    if bank is not None and bank != code:
+        reader.problem(entries["bank"][1], f"bank '{bank}' is not this folder's bank ({code})")
+    value = reader.text(entries["exported_at"][1], "exported_at")
+    try:
+        when = datetime.fromisoformat(value) if value else None
+    except ValueError:
+        when = None
+    if value and (when is None or when.tzinfo is None):
+        reader.problem(entries["exported_at"][1], f"exported_at must be a date and time with its "
+                                                  f"time zone, like 2026-06-01T09:00:00+00:00, "
+                                                  f"not {value!r}")
+        return None
+    return when
+
+
 def read_item_file(path: Path, blueprints: dict[str, Blueprint],
                    problems: list[Problem]) -> list[BankItem]:
     """Read and check one file of items against the blueprints it may belong to."""
@@ -356,6 +385,11 @@ def read_banks(root: Path) -> BankSet:
             continue
         result.blueprints[blueprint.code] = blueprint
         result.blueprint_texts[blueprint.code] = bp_path.read_text(encoding="utf-8")
+        exported = bp_path.parent / EXPORTED_FILE
+        if exported.is_file():
+            when = read_exported(exported, blueprint.code, result.problems)
+            if when is not None:
+                result.exported_at[blueprint.code] = when
         result.items[blueprint.code] = []
         folder = bp_path.parent / "items"
         paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []

@@ -60,9 +60,8 @@ class Item(Base):
     source_ref: Mapped[str | None] = mapped_column(String(300))
     needs_review: Mapped[str | None] = mapped_column(Text)  # why, when statistics flag it
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
-    # When the bank files last held this item as it is (an export or a load), and when the app
-    # (not a load) last changed it: a load may not silently overwrite a later change in the app.
-    synced_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # When the app (not a load) last changed it: a load of files exported before then would
+    # overwrite that change, so it is refused unless told to.
     app_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     current_version: Mapped[ItemVersion | None] = relationship(

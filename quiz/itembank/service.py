@@ -44,8 +44,8 @@ class LoadConflict(Refused):
     def __init__(self, conflicts: list[str]):
         self.conflicts = conflicts
         super().__init__(
-            f"{len(conflicts)} item(s) were changed in the app since the bank files were last "
-            "exported or loaded, and the files would overwrite them: " + "; ".join(conflicts)
+            f"{len(conflicts)} item(s) were changed in the app after these bank files were "
+            "exported, and the files would overwrite them: " + "; ".join(conflicts)
             + ". Nothing was loaded. Export the bank (quiz bank export) and merge the files, or "
             "load with --overwrite to replace those changes with the files.")
 
@@ -55,8 +55,8 @@ def load_banks(session: Session, banks: BankSet, now: datetime, actor: str = "ba
     """Write checked banks into the database in the caller's transaction.
 
     Refuses a BankSet with problems, so a bad file can never half-load, and refuses (raising
-    LoadConflict, changing nothing) to overwrite items changed in the app since the files last
-    held them, unless overwrite is set.
+    LoadConflict, changing nothing) to overwrite items changed in the app after the files were
+    exported, unless overwrite is set.
     """
     if not banks.ok:
         raise ValueError(f"refusing to load banks with {len(banks.problems)} problem(s)")
@@ -64,7 +64,8 @@ def load_banks(session: Session, banks: BankSet, now: datetime, actor: str = "ba
         select(Item).where(Item.bank == code).options(selectinload(Item.current_version)))}
         for code in banks.blueprints}
     conflicts = [line for code, existing in existing_by_bank.items()
-                 for line in _conflicts(session, existing, banks.items.get(code, []))]
+                 for line in _conflicts(session, existing, banks.items.get(code, []),
+                                        banks.exported_at.get(code))]
     if conflicts and not overwrite:
         raise LoadConflict(conflicts)
     report = LoadReport()
@@ -83,14 +84,19 @@ def _file_state(item: Item) -> tuple:
     return item.status, item.criterion, item.current_version.content()
 
 
-def _conflicts(session: Session, existing: dict[str, Item], bank_items: list[BankItem]) -> list[str]:
-    """Name each item the files would change that the app changed since the files last held it."""
+def _conflicts(session: Session, existing: dict[str, Item], bank_items: list[BankItem],
+               exported_at: datetime | None) -> list[str]:
+    """Name each item the files would change that the app changed after the files were exported.
+
+    exported_at comes from the files themselves (exported.yaml), so files exported to look at
+    and thrown away never vouch for older files; files never exported vouch for no app change.
+    """
     found = []
     for bank_item in bank_items:
         item = existing.get(bank_item.item_id)
         if item is None or item.app_changed_at is None:
             continue
-        if item.synced_at is not None and item.app_changed_at <= item.synced_at:
+        if exported_at is not None and item.app_changed_at <= exported_at:
             continue
         if _file_state(item) == (bank_item.status, bank_item.criterion, bank_item.content):
             continue  # a pending draft is not in the files, so the files do not touch it
@@ -144,7 +150,6 @@ def _upsert_item(session, item: Item | None, bank_item: BankItem, now, actor, re
     item.criterion = bank_item.criterion
     item.status = bank_item.status
     item.source_path = bank_item.path
-    item.synced_at = now
     if change is None:
         return
     item.updated_at = now

@@ -35,7 +35,6 @@ def upgrade() -> None:
                    'fk_item_version_created_by_id_user_account')
     _add_reference('item', 'pending_version_id', 'item_version', 'fk_item_pending_version')
     op.add_column('item', sa.Column('source_ref', sa.String(length=300), nullable=True))
-    op.add_column('item', sa.Column('synced_at', quiz.db.UTCDateTime(), nullable=True))
     op.add_column('item', sa.Column('app_changed_at', quiz.db.UTCDateTime(), nullable=True))
     op.create_index(op.f('ix_item_updated_at'), 'item', ['updated_at'], unique=False)
     op.create_index('uq_item_bank_source_ref', 'item', ['bank', 'source_ref'], unique=True)
@@ -78,7 +77,7 @@ def _fill_versions() -> None:
 def downgrade() -> None:
     op.drop_index('uq_item_bank_source_ref', table_name='item')
     op.drop_index(op.f('ix_item_updated_at'), table_name='item')
-    for column in ('app_changed_at', 'synced_at', 'source_ref', 'pending_version_id'):
+    for column in ('app_changed_at', 'source_ref', 'pending_version_id'):
         _drop('item', column)
     for column in ('created_by_id', 'search_text', 'criterion', 'status'):
         _drop('item_version', column)
