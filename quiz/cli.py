@@ -131,25 +131,6 @@ def bank_load(path: str, overwrite: bool):
     click.echo(f"loaded: {report.summary()}")
 
 
-@bank.command("export")
-@click.argument("blueprint")
-@click.option("-o", "--output", "root", required=True, type=click.Path(file_okay=False),
-              help="The folder of banks to write into, e.g. item_banks (the bank goes in "
-                   "QUALIFICATION/UNIT/ under it).")
-def bank_export(blueprint: str, root: str):
-    """Write a bank from the database as YAML files in the item_banks/ layout, in a stable order."""
-    from quiz.db import utcnow
-    from quiz.itembank.export import export_bank
-    from quiz.itembank.service import UnknownBlueprint
-    with app_session() as session:
-        try:
-            report = export_bank(session, blueprint, Path(root), utcnow())
-        except UnknownBlueprint as err:
-            raise click.ClickException(str(err))
-    for line in report.lines():
-        click.echo(line)
-
-
 @bank.command("show")
 @click.argument("blueprint")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON (the only format for now).")
@@ -288,21 +269,39 @@ def bank_import(file: str, bank_code: str, format_name: str | None, maps: tuple[
 
 @bank.command("export")
 @click.argument("blueprint")
-@click.option("--format", "format_name", type=click.Choice(_format_names("write")), required=True,
-              help="qti3 and qti2 write a content package (zip); moodle, gift and csv one file.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), required=True)
-@click.option("--status", "statuses", multiple=True, default=("live",), show_default=True,
+@click.option("--format", "format_name", type=click.Choice(_format_names("write")), default="yaml",
+              show_default=True,
+              help="yaml writes bank files into a folder; qti3 and qti2 a content package (zip); "
+                   "moodle, gift and csv one file.")
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="yaml: the folder of banks to write into, e.g. item_banks (the bank goes in "
+                   "QUALIFICATION/UNIT/ under it). Other formats: the file to write.")
+@click.option("--status", "statuses", multiple=True,
               type=click.Choice(["draft", "in_review", "live", "retired"]),
-              help="Export items with this status (repeatable).")
+              help="Export items with this status (repeatable; default live). Bank files (yaml) "
+                   "always hold every item.")
 def bank_export(blueprint: str, format_name: str, output: str, statuses: tuple[str, ...]):
-    """Write a bank's items for another tool: QTI 3.0 or 2.1, Moodle XML, GIFT or CSV."""
+    """Write a bank: as bank files (YAML), or for another tool (QTI 3.0 or 2.1, Moodle XML, GIFT, CSV)."""
     from quiz.db import utcnow
-    from quiz.itembank.exchange import export_bank
     from quiz.itembank.service import UnknownBlueprint
+    if format_name == "yaml":
+        from quiz.itembank.export import export_bank as export_files
+        if statuses:
+            raise click.UsageError("bank files (yaml) hold every item with its status; --status "
+                                   "is for the other formats")
+        with app_session() as session:
+            try:
+                report = export_files(session, blueprint, Path(output), utcnow())
+            except UnknownBlueprint as err:
+                raise click.ClickException(str(err))
+        for line in report.lines():
+            click.echo(line)
+        return
+    from quiz.itembank.exchange import export_bank
     with app_session() as session:
         try:
             export = export_bank(session, bank=blueprint, format_name=format_name, now=utcnow(),
-                                 statuses=statuses, via=f"command line: {output}")
+                                 statuses=statuses or ("live",), via=f"command line: {output}")
         except UnknownBlueprint as err:
             raise click.ClickException(str(err))
         Path(output).write_bytes(export.data)

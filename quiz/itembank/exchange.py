@@ -150,5 +150,6 @@ def exchange_items(session: Session, bank: str, statuses: tuple[str, ...]) -> li
                          key=version.key, rationale=version.rationale or "",
                          difficulty=version.difficulty or "", criterion=item.criterion,
                          outcome=item.outcome, status=item.status,
-                         range=tuple(getattr(item, "range", None) or ()))
+                         range=tuple(getattr(item, "range", None) or ()),
+                         enemies=tuple(version.enemies or ()))
             for item, version in rows]

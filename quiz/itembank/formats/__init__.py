@@ -35,6 +35,7 @@ class ExchangeItem:
     category: tuple[str, ...] = ()  # Moodle and GIFT category path, one name per level
     range: tuple[str, ...] = ()  # Range point ids of the handbook, when the source has them
     status: str = ""  # what the source says; imported items are drafts whatever this is
+    enemies: tuple[str, ...] = ()  # exported to our own bank files only; imports leave them out
     notes: tuple[str, ...] = ()  # what changed on the way in (markup dropped, feedback not kept)
 
 
@@ -44,7 +45,8 @@ def from_bank_item(item: BankItem) -> ExchangeItem:
         ref=item.item_id, stem=item.content.stem, options=dict(item.content.options),
         key=item.content.key, rationale=item.content.rationale,
         difficulty=item.content.difficulty, criterion=item.criterion, outcome=item.outcome,
-        range=tuple(getattr(item, "range", ()) or ()), status=item.status)
+        range=tuple(getattr(item, "range", ()) or ()), status=item.status,
+        enemies=tuple(item.content.enemies))
 
 
 @dataclass(frozen=True)
@@ -172,5 +174,6 @@ def _unrecognised(sample: Sample) -> str:
             "columns described in the README (stem, option_a ... option_d, key)")
 
 
-# The formats register themselves on import; their order is the order detection tries them in.
-from quiz.itembank.formats import qti, moodle, gift, table  # noqa: E402,F401
+# The formats register themselves on import; their order is the order detection tries them in,
+# and the order the export page lists them in (our own bank files first: the default export).
+from quiz.itembank.formats import yaml_bank, qti, moodle, gift, table  # noqa: E402,F401
