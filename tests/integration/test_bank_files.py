@@ -42,7 +42,7 @@ def edit_and_approve(session, people, item_id="315-1.1-001", stem="Which is righ
     live = item.current_version
     now = utcnow()  # after the export, which the command line dates by the real clock
     new = workflow.save_version(session, item, criterion=item.criterion, author=pat, now=now,
-                                base_version_id=live.id,
+                                note="edited", base_version_id=live.id,
                                 content=replace(live.content(), stem=stem))
     workflow.submit(session, item, pat, now, new.id)
     workflow.approve(session, item, robin, now, new.id)
