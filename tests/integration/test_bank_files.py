@@ -90,7 +90,7 @@ def test_an_item_written_in_the_browser_is_exported_with_its_criterion(cli, load
 def test_a_load_that_would_overwrite_browser_changes_names_them_and_changes_nothing(
         cli, loaded, session, people, tmp_path):
     cli("bank", "export", CODE, "-o", tmp_path)
-    item = edit_and_approve(session, people)
+    edit_and_approve(session, people)
     versions = session.scalar(select(func.count()).select_from(ItemVersion))
 
     refused = cli("bank", "load", tmp_path)

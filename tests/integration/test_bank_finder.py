@@ -8,7 +8,6 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import event
 
-from quiz.accounts.models import User
 from quiz.itembank import workflow
 from quiz.itembank.finder import Filters, find_items
 from quiz.itembank.service import get_item
