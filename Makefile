@@ -41,6 +41,7 @@ test-fast: $(VENV)/.test-installed
 bench: $(VENV)/.test-installed
 	$(PY) -m bench.bench_analysis --seed 1
 	$(PY) -m bench.bench_analysis_db --attempts 100000
+	$(PY) -m bench.bench_bank_search --items 2000
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache

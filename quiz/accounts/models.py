@@ -48,10 +48,10 @@ class User(UserMixin, Base):
     extra_time_percent: Mapped[int] = mapped_column(Integer, default=0)
     large_text: Mapped[bool] = mapped_column(Boolean, default=False)
     high_contrast: Mapped[bool] = mapped_column(Boolean, default=False)
-    # Item writers who may approve or return others' items and retire items (two-person rule).
-    can_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Supervised rest breaks that stop the clock, up to this many minutes per test.
     rest_break_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Item writers who may approve or return others' items and retire items (two-person rule).
+    can_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     centre: Mapped[Centre | None] = relationship()

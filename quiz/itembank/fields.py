@@ -142,6 +142,7 @@ class Options(Kind):
 
     max_chars: int
     letters: tuple[str, ...] = OPTION_LETTERS
+    part_label: str = "Option"  # how one entry is named: "Option A"
     shape = "mapping"
 
     def empty(self):
@@ -190,7 +191,8 @@ class Ids(Kind):
                 problems.append(FieldProblem(name, f"{self.noun} '{one}' is this item itself",
                                              position))
             elif known is not None and one not in known:
-                problems.append(FieldProblem(name, unknown_reference(self.noun, one), position))
+                problems.append(FieldProblem(name, f"{self.noun} '{one}' is not in the bank",
+                                             position))
             seen.add(one)
         return problems
 

@@ -144,6 +144,9 @@ def save_version(session: Session, item: Item, *, criterion: str, content: ItemC
     criterion = fields.tidy(criterion or "")
     record = get_blueprint(session, item.bank)
     problems = check_item(session, record, criterion, content, item.item_id)
+    if not (note or "").strip():
+        problems.append(fields.FieldProblem("note", "say what changed and why: it is kept in the "
+                                                    "item's history"))
     if problems:
         raise InvalidItem(problems)
     if latest.content() == content and latest.criterion == criterion:

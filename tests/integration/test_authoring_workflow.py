@@ -75,7 +75,7 @@ def test_importing_the_same_source_twice_changes_nothing(session, bank):
     (dict(options={"A": "Alpha", "B": "Bravo", "C": "Charlie"}), "1.1", "options",
      "exactly A, B, C, D"),
     (dict(key=["A", "B"]), "1.1", "key", "2 were given"),
-    (dict(enemies=("nobody-99",)), "1.1", "enemies", "'nobody-99', which is not in the bank"),
+    (dict(enemies=("nobody-99",)), "1.1", "enemies", "enemy 'nobody-99' is not in the bank"),
     (dict(stem="   "), "1.1", "stem", "stem is empty"),
     (dict(stem="x" * 20_000), "1.1", "stem", "20,000 characters long"),
     ({}, "7.7", "criterion", "criterion '7.7' is not in blueprint"),
@@ -113,7 +113,7 @@ def test_a_writer_without_the_permission_cannot_review(session, bank):
 def test_anyone_who_wrote_a_version_under_review_cannot_approve_it(session, bank):
     item = draft(session, bank)
     workflow.save_version(session, item, criterion="1.1", author=bank.robin, now=NOW,
-                          base_version_id=item.latest_version.id,
+                          note="edited", base_version_id=item.latest_version.id,
                           content=factories.item_content(stem="Which option is right, now?"))
     workflow.submit(session, item, bank.pat, NOW, item.latest_version.id)
     with pytest.raises(NotAllowed):
@@ -155,7 +155,7 @@ def test_only_live_versions_are_assembled(session, bank):
     fresh = draft(session, bank)
     item = get_item(session, bank.code, "q1.2-01")
     workflow.save_version(session, item, criterion="1.2", author=bank.pat, now=NOW,
-                          base_version_id=item.current_version.id,
+                          note="edited", base_version_id=item.current_version.id,
                           content=replace(item.current_version.content(), key="A"))
     session.commit()
     versions = session.scalars(select(ItemVersion).where(
@@ -168,12 +168,12 @@ def test_a_save_over_a_version_changed_since_the_form_opened_is_refused(session,
     item = get_item(session, bank.code, "q2.1-01")
     opened = item.current_version
     workflow.save_version(session, item, criterion="2.1", author=bank.robin, now=NOW,
-                          base_version_id=opened.id,
+                          note="edited", base_version_id=opened.id,
                           content=replace(opened.content(), stem="Robin's better stem?"))
     session.commit()
     with pytest.raises(workflow.EditConflict) as refused:
         workflow.save_version(session, item, criterion="2.1", author=bank.pat, now=NOW,
-                              base_version_id=opened.id,
+                              note="edited", base_version_id=opened.id,
                               content=replace(opened.content(), stem="Pat's better stem?"))
     session.rollback()
     assert (refused.value.base.id, refused.value.latest.version) == (opened.id, 2)
@@ -236,7 +236,7 @@ def test_an_attempt_keeps_and_is_scored_on_the_version_it_showed(session, bank):
     item = session.get(Item, old.item_pk)
     new_key = "A" if old.key != "A" else "B"
     new = workflow.save_version(session, item, criterion=item.criterion, author=bank.pat, now=NOW,
-                                base_version_id=old.id,
+                                note="edited", base_version_id=old.id,
                                 content=replace(old.content(), key=new_key))
     workflow.submit(session, item, bank.pat, NOW, new.id)
     workflow.approve(session, item, bank.robin, NOW, new.id)

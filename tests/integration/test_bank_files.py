@@ -42,7 +42,7 @@ def edit_and_approve(session, people, item_id="315-1.1-001", stem="Which is righ
     live = item.current_version
     now = utcnow()  # after the export, which the command line dates by the real clock
     new = workflow.save_version(session, item, criterion=item.criterion, author=pat, now=now,
-                                base_version_id=live.id,
+                                note="edited", base_version_id=live.id,
                                 content=replace(live.content(), stem=stem))
     workflow.submit(session, item, pat, now, new.id)
     workflow.approve(session, item, robin, now, new.id)
@@ -90,7 +90,7 @@ def test_an_item_written_in_the_browser_is_exported_with_its_criterion(cli, load
 def test_a_load_that_would_overwrite_browser_changes_names_them_and_changes_nothing(
         cli, loaded, session, people, tmp_path):
     cli("bank", "export", CODE, "-o", tmp_path)
-    item = edit_and_approve(session, people)
+    edit_and_approve(session, people)
     versions = session.scalar(select(func.count()).select_from(ItemVersion))
 
     refused = cli("bank", "load", tmp_path)

@@ -43,7 +43,7 @@ def test_two_keys_are_refused():
 def test_an_unknown_enemy_is_refused_where_the_bank_is_known():
     values = good_values(enemies="q1.1-01, zz9")
     assert problems(values, known_items=frozenset({"q1.1-01"})) == [
-        ("enemies", "names enemy 'zz9', which is not in the bank", 1)]
+        ("enemies", "enemy 'zz9' is not in the bank", 1)]
 
 
 def test_an_item_cannot_be_its_own_enemy_or_name_one_twice():
