@@ -31,10 +31,15 @@ def test_a_writer_uploads_a_moodle_file_sees_what_was_skipped_and_finds_the_draf
         "true/false question")
     assert_accessible(page, "the import summary")
 
-    page.get_by_role("link", name="The bank's drafts").click()
-    for item_id in ("MDL-COACH-01",):
-        expect(page.get_by_role("link", name=item_id)).to_be_visible()
+    page.get_by_role("link", name="Your drafts in the review workflow").click()
     expect(page.get_by_text("What does the \"O\" stand for in the GROW model?")).to_be_visible()
+    expect(page.get_by_text("In a mentoring relationship, who usually sets the agenda")).to_be_visible()
+    page.get_by_role("link", name="MDL-COACH-01").click()
+    expect(page.get_by_text("What is the main purpose of the coaching?")).to_be_visible()
+    page.get_by_role("button", name="Submit version 1 for review").click()
+    page.goto("/bank/")
+    page.get_by_role("link", name="1 item waiting for review").click()
+    expect(page.get_by_role("link", name="MDL-COACH-01")).to_be_visible()
 
 
 def test_the_export_page_is_accessible_and_downloads_by_keyboard(new_context, db, world):
