@@ -56,7 +56,9 @@ class ImportSummary:
             out.append("Imported with changes:")
             out += [f"  {item_id}: {note}" for item_id, note in self.changed]
         if self.already:
-            out.append(f"Already imported (unchanged): {', '.join(self.already)}")
+            shown = ", ".join(self.already[:20])
+            more = f" and {len(self.already) - 20} more" if len(self.already) > 20 else ""
+            out.append(f"Already imported, left unchanged ({len(self.already)}): {shown}{more}")
         out += [f"Note: {note}" for note in self.notes]
         return out
 
