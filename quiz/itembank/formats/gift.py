@@ -150,7 +150,40 @@ def _question(body: str, comments: list[str], line: int, category) -> ExchangeIt
     general = ""
     if "####" in answers:
         answers, general = answers.split("####", 1)
-    answers = answers.strip()
+    parsed = _answers(label, answers.strip())
+    if isinstance(parsed, Skipped):
+        return parsed
+    options, weights, feedback = parsed
+    keys = [n for n, w in enumerate(weights) if w == 100]
+    if feedback:
+        notes.append("feedback on each answer is not kept")
+    if any(w < 0 for w in weights):
+        notes.append("negative marks for wrong answers are not kept")
+    convert = _converter(kind, notes)
+    stem = convert(_show(stem_text))
+    texts = [convert(o) for o in options]
+    media = [f"{where} holds {m}" for where, t in [("the stem", stem)] +
+             list(zip((f"option {x}" for x in OPTION_LETTERS), texts)) for m in t.media]
+    if media:
+        return Skipped(label, "; ".join(media) + ": media is not supported")
+    notes += describe_loss("stem", stem)
+    for letter, converted in zip(OPTION_LETTERS, texts):
+        notes += describe_loss(f"option {letter}", converted)
+    difficulty = next((t.split(":", 1)[1] for t in tags if t.startswith("difficulty:")), "")
+    ref = ids[0].strip() if ids else title or "text:" + hashlib.sha256(
+        "\n".join([stem.text] + [t.text for t in texts]).encode()).hexdigest()[:16]
+    return ExchangeItem(
+        ref=ref, stem=stem.text, options=dict(zip(OPTION_LETTERS, (t.text for t in texts))),
+        key=OPTION_LETTERS[keys[0]], rationale=convert(_show(general)).text,
+        difficulty=difficulty if difficulty in ("easy", "medium", "hard") else "",
+        tags=tuple(t for t in tags if not t.startswith(("range:", "difficulty:"))),
+        range=tuple(t.removeprefix("range:") for t in tags if t.startswith("range:")),
+        category=category, notes=tuple(dict.fromkeys(notes)))
+
+
+def _answers(label: str, answers: str):
+    """Return a multiple-choice answer block's options, their weights (per cent) and whether any
+    had feedback, or a Skipped naming the question type or what is wrong with it."""
     if not answers:
         return Skipped(label, "is an essay question; only multiple choice with one right answer "
                               "can be imported")
@@ -189,30 +222,7 @@ def _question(body: str, comments: list[str], line: int, category) -> ExchangeIt
                               f"has {len(keys)} right answers; exactly one must be right")
     if len(options) != 4:
         return Skipped(label, f"has {len(options)} options; items need exactly four")
-    if feedback:
-        notes.append("feedback on each answer is not kept")
-    if any(w < 0 for w in weights):
-        notes.append("negative marks for wrong answers are not kept")
-    convert = _converter(kind, notes)
-    stem = convert(_show(stem_text))
-    texts = [convert(o) for o in options]
-    media = [f"{where} holds {m}" for where, t in [("the stem", stem)] +
-             list(zip((f"option {x}" for x in OPTION_LETTERS), texts)) for m in t.media]
-    if media:
-        return Skipped(label, "; ".join(media) + ": media is not supported")
-    notes += describe_loss("stem", stem)
-    for letter, converted in zip(OPTION_LETTERS, texts):
-        notes += describe_loss(f"option {letter}", converted)
-    difficulty = next((t.split(":", 1)[1] for t in tags if t.startswith("difficulty:")), "")
-    ref = ids[0].strip() if ids else title or "text:" + hashlib.sha256(
-        "\n".join([stem.text] + [t.text for t in texts]).encode()).hexdigest()[:16]
-    return ExchangeItem(
-        ref=ref, stem=stem.text, options=dict(zip(OPTION_LETTERS, (t.text for t in texts))),
-        key=OPTION_LETTERS[keys[0]], rationale=convert(_show(general)).text,
-        difficulty=difficulty if difficulty in ("easy", "medium", "hard") else "",
-        tags=tuple(t for t in tags if not t.startswith(("range:", "difficulty:"))),
-        range=tuple(t.removeprefix("range:") for t in tags if t.startswith("range:")),
-        category=category, notes=tuple(dict.fromkeys(notes)))
+    return options, weights, feedback
 
 
 def _converter(kind: str, notes: list[str]):
