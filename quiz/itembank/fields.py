@@ -229,7 +229,7 @@ ITEM_FIELDS: tuple[ItemField, ...] = (
     ItemField("options", "Options", Options(max_chars=500),
               hint="Exactly four, A to D; the candidate sees them shuffled."),
     ItemField("key", "Key", Word(OPTION_LETTERS), hint="The one correct option."),
-    ItemField("rationale", "Rationale", Text(max_chars=4_000),
+    ItemField("rationale", "Rationale", Text(max_chars=2_000),
               hint="Why the key is right and each distractor wrong; name the criterion."),
     ItemField("enemies", "Enemies", Ids(refers_to="items", noun="enemy"), required=False,
               hint="Items that must never share a paper with this one: ids separated by commas."),

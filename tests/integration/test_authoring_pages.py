@@ -242,3 +242,23 @@ def test_the_enemy_lookup_finds_items_by_their_words(client, auth, bank):
     auth.login("pat")
     found = client.get(f"/api/bank/{CODE}/items?q=q2.1-02").json
     assert [i["id"] for i in found["items"]] == ["q2.1-02"]
+
+
+def test_each_versions_statistics_are_the_tests_own_item_analysis(client, auth, session, bank):
+    from quiz.itembank import history
+    from quiz.itembank.service import get_blueprint
+    from quiz.results.item_analysis import analyse_test
+    from quiz.simulate import simulate
+    centre = factories.make_centre(session)
+    sitting = factories.make_sitting(session, CODE, centre)
+    simulate(session, sitting, 40, seed=3)
+    session.commit()
+    item = get_item(session, CODE, "q1.1-01")
+    mine = history.version_statistics(session, item)[item.current_version_id]
+    analysis, _ = analyse_test(session, get_blueprint(session, CODE))
+    whole = next(s for s in analysis.items if s.item_id == "q1.1-01 v1")
+    assert (mine.n, mine.facility, mine.point_biserial, mine.discrimination) == (
+        whole.n, whole.facility, whole.point_biserial, whole.discrimination)
+    auth.login("pat")
+    page = text_of(client.get(f"{BANK}/items/q1.1-01"))
+    assert f"<th scope=\"row\">1</th><td>{mine.n}</td>" in page
