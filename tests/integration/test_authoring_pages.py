@@ -264,3 +264,10 @@ def test_each_versions_statistics_are_the_tests_own_item_analysis(app, client, a
     auth.login("pat")
     page = text_of(client.get(f"{BANK}/items/q1.1-01"))
     assert f"<th scope=\"row\">1</th><td>{mine.n}</td>" in page
+
+
+def test_item_pages_are_never_kept_in_a_browsers_cache(client, auth, bank):
+    auth.login("pat")
+    for path in (f"{BANK}/items", f"{BANK}/items/q1.1-01", f"{BANK}/items/q1.1-01/preview",
+                 f"{BANK}/items/q1.1-01/history", f"/api/bank/{CODE}/items?q=q1"):
+        assert client.get(path).headers["Cache-Control"] == "no-store", path
