@@ -396,7 +396,7 @@ def _read_item(reader: _Reader, node, blueprint: Blueprint) -> BankItem | None:
             continue
         value_node = entries[item_field.name][1]
         read = _SHAPE_READERS[item_field.kind.shape]
-        found = read(reader, value_node, f"{label}: {item_field.name}")
+        found = read(reader, value_node, f"{label}: {item_field.name}", item_field)
         if found is None:
             continue
         value, parts = found
@@ -417,27 +417,31 @@ def _read_item(reader: _Reader, node, blueprint: Blueprint) -> BankItem | None:
                     path=reader.path)
 
 
-def _read_scalar(reader: _Reader, node, what: str):
+def _read_scalar(reader: _Reader, node, what: str, item_field):
     """Return a single value and no parts, or None if the node is a list or mapping."""
     text = reader.text(node, what, allow_empty=True)
     return None if text is None else (text, {})
 
 
-def _read_mapping(reader: _Reader, node, what: str):
-    """Return a mapping of names to text, with each value's node by name (the options)."""
+def _read_mapping(reader: _Reader, node, what: str, item_field):
+    """Return a mapping of names to text, with each value's node by name (the options);
+    None if any value is not plain text (its problem is recorded)."""
     entries = reader.mapping(node, what)
     if entries is None:
         return None
+    label = what.rsplit(": ", 1)[0]
     values, parts = {}, {}
     for name, (_, value_node) in entries.items():
-        text = reader.text(value_node, f"{what} {name}", allow_empty=True)
-        if text is not None:
-            values[name] = text
-            parts[name] = value_node
+        text = reader.text(value_node, f"{label}: {item_field.kind.part_label.lower()} {name}",
+                           allow_empty=True)
+        if text is None:
+            return None
+        values[name] = text
+        parts[name] = value_node
     return values, parts
 
 
-def _read_list(reader: _Reader, node, what: str):
+def _read_list(reader: _Reader, node, what: str, item_field):
     """Return a list of non-empty texts, with each one's node by position (ids such as enemies)."""
     entries = reader.sequence(node, what)
     if entries is None:

@@ -214,7 +214,7 @@ def approve(session: Session, item: Item, reviewer, now: datetime, version_id: i
     _require_reviewer(reviewer)
     _lock(session, item)
     version = _expect(item, version_id, "in_review", "approve")
-    refusal = review.approval_refusal(reviewer.id, _authors_under_review(session, item))
+    refusal = review.approval_refusal(reviewer.id, authors_under_review(session, item))
     if refusal:
         raise NotAllowed(refusal)
     replaced = None
@@ -287,10 +287,6 @@ def retirement_shortfall(session: Session, item: Item) -> list[str]:
 
 def authors_under_review(session: Session, item: Item) -> set[int | None]:
     """Return the accounts that wrote any version since the item was last live."""
-    return _authors_under_review(session, item)
-
-
-def _authors_under_review(session: Session, item: Item) -> set[int | None]:
     since = item.current_version.version if item.pending_version is not None else 0
     return set(session.scalars(select(ItemVersion.created_by_id).where(
         ItemVersion.item_pk == item.id, ItemVersion.version > since)))

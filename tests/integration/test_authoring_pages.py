@@ -244,7 +244,8 @@ def test_the_enemy_lookup_finds_items_by_their_words(client, auth, bank):
     assert [i["id"] for i in found["items"]] == ["q2.1-02"]
 
 
-def test_each_versions_statistics_are_the_tests_own_item_analysis(client, auth, session, bank):
+def test_each_versions_statistics_are_the_tests_own_item_analysis(app, client, auth, session,
+                                                                   bank):
     from quiz.itembank import history
     from quiz.itembank.service import get_blueprint
     from quiz.results.item_analysis import analyse_test
@@ -255,10 +256,18 @@ def test_each_versions_statistics_are_the_tests_own_item_analysis(client, auth, 
     session.commit()
     item = get_item(session, CODE, "q1.1-01")
     mine = history.version_statistics(session, item)[item.current_version_id]
-    analysis, _ = analyse_test(session, get_blueprint(session, CODE))
+    with app.extensions["quiz.read_sessions"]() as reading:  # its cursor needs a transaction
+        analysis, _ = analyse_test(reading, get_blueprint(reading, CODE))
     whole = next(s for s in analysis.items if s.item_id == "q1.1-01 v1")
     assert (mine.n, mine.facility, mine.point_biserial, mine.discrimination) == (
         whole.n, whole.facility, whole.point_biserial, whole.discrimination)
     auth.login("pat")
     page = text_of(client.get(f"{BANK}/items/q1.1-01"))
     assert f"<th scope=\"row\">1</th><td>{mine.n}</td>" in page
+
+
+def test_item_pages_are_never_kept_in_a_browsers_cache(client, auth, bank):
+    auth.login("pat")
+    for path in (f"{BANK}/items", f"{BANK}/items/q1.1-01", f"{BANK}/items/q1.1-01/preview",
+                 f"{BANK}/items/q1.1-01/history", f"/api/bank/{CODE}/items?q=q1"):
+        assert client.get(path).headers["Cache-Control"] == "no-store", path

@@ -1,7 +1,7 @@
 """item writers in the browser: version status, pending versions, reviewers, item history
 
 Revision ID: 0004
-Revises: 0003
+Revises: 0006
 Create Date: 2026-12-02 10:00:00
 """
 from alembic import op
@@ -10,7 +10,7 @@ import quiz.db
 
 
 revision = '0004'
-down_revision = '0003'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
