@@ -42,6 +42,7 @@ bench: $(VENV)/.test-installed
 	$(PY) -m bench.bench_lint
 	$(PY) -m bench.bench_analysis --seed 1
 	$(PY) -m bench.bench_analysis_db --attempts 100000
+	$(PY) -m bench.bench_bank_search --items 2000
 
 ## bench-exam-day: the exam-day table, N = 1,000 / 3,000 / 10,000 on SQLite and PostgreSQL,
 ## written into bench/RESULTS.md (about 2 hours; run it on a quiet machine)

@@ -21,6 +21,7 @@ class AuditEvent(Base):
     action: Mapped[str] = mapped_column(String(40), index=True)
     sitting_id: Mapped[int | None] = mapped_column(Integer, index=True)
     attempt_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    item_pk: Mapped[int | None] = mapped_column(Integer, index=True)  # an item's history
     reason: Mapped[str | None] = mapped_column(Text)
     detail: Mapped[dict | None] = mapped_column(JSON)
 
@@ -38,11 +39,12 @@ def _refuse_changes_to_the_trail(session: Session, _context, _instances) -> None
 
 
 def record(session: Session, now: datetime, action: str, actor=None, *, sitting_id=None,
-           attempt_id=None, reason: str | None = None, **detail) -> AuditEvent:
+           attempt_id=None, item_pk=None, reason: str | None = None, **detail) -> AuditEvent:
     """Append an event to the trail in the caller's transaction."""
     event_row = AuditEvent(
         at=now, actor_id=getattr(actor, "id", None),
         actor=getattr(actor, "username", None) or "system", action=action,
-        sitting_id=sitting_id, attempt_id=attempt_id, reason=reason, detail=detail or None)
+        sitting_id=sitting_id, attempt_id=attempt_id, item_pk=item_pk, reason=reason,
+        detail=detail or None)
     session.add(event_row)
     return event_row

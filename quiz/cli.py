@@ -116,13 +116,18 @@ def bank_lint(path: str):
 
 @bank.command("load")
 @click.argument("path", default=DEFAULT_BANKS)
-def bank_load(path: str):
+@click.option("--overwrite", is_flag=True,
+              help="Replace items changed in the browser since the files were exported.")
+def bank_load(path: str, overwrite: bool):
     """Load banks into the database: every file loads, or nothing changes."""
     from quiz.db import utcnow
-    from quiz.itembank.service import load_banks
+    from quiz.itembank.service import LoadConflict, load_banks
     banks = _read_or_fail(path)
-    with app_session() as session:
-        report = load_banks(session, banks, utcnow())
+    try:
+        with app_session() as session:
+            report = load_banks(session, banks, utcnow(), overwrite=overwrite)
+    except LoadConflict as err:
+        raise click.ClickException(str(err))
     click.echo(f"loaded: {report.summary()}")
 
 
@@ -194,6 +199,115 @@ def bank_exposure(blueprint: str, papers: int, as_json: bool):
                f"{overlap['identical_pairs']}")
 
 
+def _mapping(values: tuple[str, ...]):
+    """Read --map values: each 'TAG=CRITERION' or a file of such lines."""
+    from quiz.itembank.formats import FormatError
+    from quiz.itembank.formats.plan import TagMap
+    lines = []
+    for value in values:
+        path = Path(value)
+        if path.is_file():
+            lines.append(path.read_text(encoding="utf-8"))
+        elif "=" in value:
+            lines.append(value)
+        else:
+            raise click.BadParameter(f"{value!r} is neither a file nor TAG=CRITERION", param_hint="--map")
+    try:
+        return TagMap.parse("\n".join(lines), "--map")
+    except FormatError as err:
+        raise click.BadParameter(str(err), param_hint="--map")
+
+
+def _format_names(can: str) -> list[str]:
+    from quiz.itembank import formats
+    return [f.name for f in (formats.readers() if can == "read" else formats.writers())]
+
+
+@bank.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False))
+@click.option("--bank", "bank_code", required=True, help="The bank to import into, e.g. 2794-03/315.")
+@click.option("--format", "format_name", type=click.Choice(_format_names("read")), default=None,
+              help="The file's format; detected from its content when left out.")
+@click.option("--map", "maps", multiple=True, metavar="TAG=CRITERION|FILE",
+              help="Map a tag or category name to a criterion (repeatable), or name a file of "
+                   "'tag = criterion' lines. Tags such as AC1.1 need no mapping.")
+@click.option("--author", default=None, help="Username recorded as the drafts' author.")
+@click.option("--dry-run", is_flag=True, help="Say what would be imported; change nothing.")
+def bank_import(file: str, bank_code: str, format_name: str | None, maps: tuple[str, ...],
+                author: str | None, dry_run: bool):
+    """Import the questions of FILE into a bank as drafts, naming every one not imported and why."""
+    from sqlalchemy import select
+    from quiz.accounts.models import User
+    from quiz.db import utcnow
+    from quiz.itembank.exchange import import_file
+    from quiz.itembank.formats import FormatError
+    from quiz.itembank.formats.safety import check_size
+    from quiz.itembank.service import UnknownBlueprint
+    mapping = _mapping(maps)
+    try:
+        check_size(Path(file).stat().st_size)  # before reading a byte of it
+    except FormatError as err:
+        raise click.ClickException(f"{file}: {err}; nothing was imported")
+    data = Path(file).read_bytes()
+    with app_session(commit=not dry_run) as session:
+        user = None
+        if author:
+            user = session.scalar(select(User).where(User.username == author))
+            if user is None:
+                raise click.ClickException(f"no user {author!r}")
+        try:
+            summary = import_file(session, bank=bank_code, data=data, filename=Path(file).name,
+                                  format_name=format_name, mapping=mapping, author=user,
+                                  now=utcnow(), dry_run=dry_run)
+        except UnknownBlueprint as err:
+            raise click.ClickException(str(err))
+        except FormatError as err:
+            raise click.ClickException(f"{file}: {err}; nothing was imported")
+    for line in summary.lines():
+        click.echo(line)
+
+
+@bank.command("export")
+@click.argument("blueprint")
+@click.option("--format", "format_name", type=click.Choice(_format_names("write")), default="yaml",
+              show_default=True,
+              help="yaml writes bank files into a folder; qti3 and qti2 a content package (zip); "
+                   "moodle, gift and csv one file.")
+@click.option("-o", "--output", required=True, type=click.Path(),
+              help="yaml: the folder of banks to write into, e.g. item_banks (the bank goes in "
+                   "QUALIFICATION/UNIT/ under it). Other formats: the file to write.")
+@click.option("--status", "statuses", multiple=True,
+              type=click.Choice(["draft", "in_review", "live", "retired"]),
+              help="Export items with this status (repeatable; default live). Bank files (yaml) "
+                   "always hold every item.")
+def bank_export(blueprint: str, format_name: str, output: str, statuses: tuple[str, ...]):
+    """Write a bank: as bank files (YAML), or for another tool (QTI 3.0 or 2.1, Moodle XML, GIFT, CSV)."""
+    from quiz.db import utcnow
+    from quiz.itembank.service import UnknownBlueprint
+    if format_name == "yaml":
+        from quiz.itembank.export import export_bank as export_files
+        if statuses:
+            raise click.UsageError("bank files (yaml) hold every item with its status; --status "
+                                   "is for the other formats")
+        with app_session() as session:
+            try:
+                report = export_files(session, blueprint, Path(output), utcnow())
+            except UnknownBlueprint as err:
+                raise click.ClickException(str(err))
+        for line in report.lines():
+            click.echo(line)
+        return
+    from quiz.itembank.exchange import export_bank
+    with app_session() as session:
+        try:
+            export = export_bank(session, bank=blueprint, format_name=format_name, now=utcnow(),
+                                 statuses=statuses or ("live",), via=f"command line: {output}")
+        except UnknownBlueprint as err:
+            raise click.ClickException(str(err))
+        Path(output).write_bytes(export.data)
+    click.echo(f"wrote {export.items} item(s) of {blueprint} to {output}")
+
+
 # --- papers -------------------------------------------------------------------------------------
 
 @main.command()
@@ -256,8 +370,10 @@ def user():
 @click.option("--name", "full_name", required=True)
 @click.option("--centre", "centre_code", default=None, help="Centre code (candidates, invigilators).")
 @click.option("--candidate-number", default=None)
+@click.option("--can-review", is_flag=True,
+              help="An item writer who may approve, return and retire others' items.")
 @click.password_option()
-def user_create(username, role, full_name, centre_code, candidate_number, password):
+def user_create(username, role, full_name, centre_code, candidate_number, can_review, password):
     """Create an account."""
     from sqlalchemy import select
     from quiz.accounts.models import Centre
@@ -269,12 +385,36 @@ def user_create(username, role, full_name, centre_code, candidate_number, passwo
             centre = session.scalar(select(Centre).where(Centre.code == centre_code))
             if centre is None:
                 raise click.ClickException(f"no centre with code {centre_code!r}")
+        if can_review and role != "item_writer":
+            raise click.ClickException("--can-review is for item writers (administrators may "
+                                       "review anyway)")
         try:
-            create_user(session, username=username, password=password, full_name=full_name,
-                        role=role, centre=centre, candidate_number=candidate_number, now=utcnow())
+            created = create_user(session, username=username, password=password,
+                                  full_name=full_name, role=role, centre=centre,
+                                  candidate_number=candidate_number, now=utcnow())
         except ValueError as err:
             raise click.ClickException(str(err))
-    click.echo(f"created {role} {username}")
+        created.can_review = can_review
+    click.echo(f"created {role} {username}" + (" (may review items)" if can_review else ""))
+
+
+@user.command("reviewer")
+@click.argument("username")
+@click.option("--off", is_flag=True, help="Take the permission away instead.")
+def user_reviewer(username: str, off: bool):
+    """Let an item writer approve, return and retire others' items (or stop them, with --off)."""
+    from sqlalchemy import select
+    from quiz import audit
+    from quiz.accounts.models import User
+    from quiz.db import utcnow
+    with app_session() as session:
+        account = session.scalar(select(User).where(User.username == username))
+        if account is None or account.role != "item_writer":
+            raise click.ClickException(f"no item writer called {username!r}")
+        account.can_review = not off
+        audit.record(session, utcnow(), "reviewer_permission", None, user=username,
+                     can_review=not off, via="command line")
+    click.echo(f"{username} {'may no longer' if off else 'may now'} review items")
 
 
 def _account(session, username: str):

@@ -12,7 +12,7 @@ from quiz.delivery.models import Booking, Sitting
 from quiz.delivery.service import new_keycode
 from quiz.invigilation.service import arrangements_text, close_sitting
 from quiz.itembank.bankfile import BankSet
-from quiz.itembank.service import get_blueprint, load_banks
+from quiz.itembank.service import LoadConflict, get_blueprint, load_banks
 from quiz.results.item_analysis import analyse_test, send_flags_to_writers
 from quiz.simulate import simulate
 
@@ -37,7 +37,10 @@ DEMO_ACCOUNTS = [
 
 def prepare_demo(session: Session, banks: BankSet, now: datetime) -> list[str]:
     """Create what is missing and reopen the demo sitting around now; return lines to print."""
-    report = load_banks(session, banks, now, actor="demo")
+    try:
+        summary = load_banks(session, banks, now, actor="demo").summary()
+    except LoadConflict as conflict:  # keep what people did in the browser; say how to merge
+        summary = f"not reloaded from the files, to keep the browser's changes: {conflict}"
     centre = session.scalar(select(Centre).where(Centre.code == "DEMO01"))
     if centre is None:
         centre = Centre(code="DEMO01", name="Northgate College (demo centre)")
@@ -54,6 +57,7 @@ def prepare_demo(session: Session, banks: BankSet, now: datetime) -> list[str]:
             for name_, value in arrangements.items():
                 setattr(user, name_, value)
         users[username] = user
+    users["reviewer"].can_review = True  # approves what `writer` writes (two-person rule)
     sitting = _open_demo_sitting(session, centre, users["invigilator"], now)
     scheduled = _scheduled_demo_sitting(session, centre, users["invigilator"], now)
     finished = _finished_demo_sitting(session, _simulation_centre(session), users["invigilator"], now)
@@ -61,13 +65,15 @@ def prepare_demo(session: Session, banks: BankSet, now: datetime) -> list[str]:
         _book(session, sitting, users[username])
         _book(session, scheduled, users[username])
     session.flush()
-    lines = [f"Bank: {report.summary()}",
+    lines = [f"Bank: {summary}",
              f"Demo sitting: {sitting.title}, {DEMO_BLUEPRINT}, keycode {sitting.keycode}",
              f"Also scheduled, for the invigilator to open and run: {scheduled.title}",
              f"And for the results officer: {finished.title}",
              "Sign in with (password for every demo account: " + DEMO_PASSWORD + "):"]
     for username, role, name, _, arrangements in DEMO_ACCOUNTS:
         extra = f" (access arrangements: {arrangements_text(users[username])})" if arrangements else ""
+        if users[username].can_review:
+            extra += " (may review items)"
         lines.append(f"  {role:<16} {username:<12} {name}{extra}")
     return lines
 

@@ -57,7 +57,8 @@ def _empty_all_tables(engine) -> None:
             names = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
             connection.execute(text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
         else:
-            connection.execute(text("UPDATE item SET current_version_id = NULL"))  # a cycle
+            # item and item_version point at each other
+            connection.execute(text("UPDATE item SET current_version_id = NULL, pending_version_id = NULL"))
             for table in reversed(metadata.sorted_tables):
                 connection.execute(table.delete())
 

@@ -119,3 +119,23 @@ def make_candidates(session, centre: Centre, count: int, prefix: str = "cand") -
         others.append(user)
     session.flush()
     return [first] + others
+
+
+# --- item writers (authoring) -----------------------------------------------------------------
+
+def make_writer(session, username: str, can_review: bool = False, role: str = "item_writer"):
+    """Return an item writer account; can_review makes them a reviewer too."""
+    user = make_user(session, username, role=role)
+    user.can_review = can_review
+    session.flush()
+    return user
+
+
+def item_content(stem: str = "Which option is the right one here?", key: str = "B",
+                 **changes) -> ItemContent:
+    """Return valid content for a new item, with any field changed."""
+    values = dict(stem=stem, options={"A": "Alpha", "B": "Bravo", "C": "Charlie", "D": "Delta"},
+                  key=key, rationale=f"{key} is right because it is.", difficulty="medium",
+                  enemies=())
+    values.update(changes)
+    return ItemContent(**values)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint
+from sqlalchemy import Boolean, ForeignKey, Integer, String, UniqueConstraint, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -63,6 +63,8 @@ class User(UserMixin, Base):
     high_contrast: Mapped[bool] = mapped_column(Boolean, default=False)
     # Supervised rest breaks that stop the clock, up to this many minutes per test.
     rest_break_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # Item writers who may approve or return others' items and retire items (two-person rule).
+    can_review: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # Part of every session cookie; raising it ends every session the account has (sign-out,
     # a password change, an administrator's "sign this account out").

@@ -3,20 +3,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 
 import yaml
 
-from quiz.itembank.domain import (
-    DIFFICULTIES, OPTION_LETTERS, STATUSES, BankItem, Blueprint, ItemContent, OutcomeSpec,
-)
+from quiz.itembank import fields
+from quiz.itembank.domain import BankItem, Blueprint, OutcomeSpec
+from quiz.itembank.fields import ID_PATTERN, ITEM_FIELDS, ITEM_TYPES  # noqa: F401 (re-exported)
 
 BLUEPRINT_FILE = "blueprint.yaml"
-ITEM_FIELDS_REQUIRED = ("id", "criterion", "status", "difficulty", "stem", "options", "key",
-                        "rationale")
-ITEM_FIELDS_OPTIONAL = ("enemies", "type")
-ITEM_TYPES = ("single_best_answer",)
-ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+EXPORTED_FILE = "exported.yaml"  # written by `quiz bank export`: when the files matched the database
+ITEM_FIELDS_REQUIRED = tuple(f.name for f in ITEM_FIELDS if f.required)
+ITEM_FIELDS_OPTIONAL = tuple(f.name for f in ITEM_FIELDS if not f.required)
 BANK_PATTERN = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9-]+$")
 
 # Limits a bank file must keep, so a broken or hostile file is a clear problem, not a traceback,
@@ -73,6 +72,8 @@ class BankSet:
     blueprints: dict[str, Blueprint] = field(default_factory=dict)
     items: dict[str, list[BankItem]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    blueprint_texts: dict[str, str] = field(default_factory=dict)  # each blueprint.yaml as written
+    exported_at: dict[str, datetime] = field(default_factory=dict)  # from each exported.yaml
 
     @property
     def ok(self) -> bool:
@@ -314,6 +315,32 @@ def _read_outcomes(reader: _Reader, node) -> list[OutcomeSpec]:
     return outcomes
 
 
+def read_exported(path: Path, code: str, problems: list[Problem]) -> datetime | None:
+    """Read the moment an exported bank's files matched the database."""
+    reader = _Reader(str(path), problems)
+    root = reader.compose(path.read_text(encoding="utf-8"))
+    entries = reader.mapping(root, "exported.yaml") if root is not None else None
+    if entries is None:
+        return None
+    reader.reject_unknown(entries, ("bank", "exported_at"), "exported.yaml")
+    if not reader.require(entries, ("bank", "exported_at"), root, "exported.yaml"):
+        return None
+    bank = reader.text(entries["bank"][1], "bank")
+    if bank is not None and bank != code:
+        reader.problem(entries["bank"][1], f"bank '{bank}' is not this folder's bank ({code})")
+    value = reader.text(entries["exported_at"][1], "exported_at")
+    try:
+        when = datetime.fromisoformat(value) if value else None
+    except ValueError:
+        when = None
+    if value and (when is None or when.tzinfo is None):
+        reader.problem(entries["exported_at"][1], f"exported_at must be a date and time with its "
+                                                  f"time zone, like 2026-06-01T09:00:00+00:00, "
+                                                  f"not {value!r}")
+        return None
+    return when
+
+
 def read_item_file(path: Path, blueprints: dict[str, Blueprint],
                    problems: list[Problem]) -> list[BankItem]:
     """Read and check one file of items against the blueprints it may belong to."""
@@ -346,81 +373,90 @@ def read_item_file(path: Path, blueprints: dict[str, Blueprint],
 
 
 def _read_item(reader: _Reader, node, blueprint: Blueprint) -> BankItem | None:
-    """Read one item; return None (with problems recorded) if anything is wrong."""
-    fields = reader.mapping(node, "an item")
-    if fields is None:
+    """Read one item; return None (with problems recorded) if anything is wrong.
+
+    The fields and every check on their values come from fields.ITEM_FIELDS, which the item
+    writers' form uses too; this function only finds the values in the YAML and says where
+    each problem is.
+    """
+    entries = reader.mapping(node, "an item")
+    if entries is None:
         return None
     label = "the item"
-    if "id" in fields and isinstance(fields["id"][1], yaml.ScalarNode):
-        label = f"item {fields['id'][1].value}"
-    reader.reject_unknown(fields, ITEM_FIELDS_REQUIRED + ITEM_FIELDS_OPTIONAL, label)
-    if not reader.require(fields, ITEM_FIELDS_REQUIRED, node, label):
+    if "id" in entries and isinstance(entries["id"][1], yaml.ScalarNode):
+        label = f"item {entries['id'][1].value}"
+    reader.reject_unknown(entries, ITEM_FIELDS_REQUIRED + ITEM_FIELDS_OPTIONAL, label)
+    if not reader.require(entries, ITEM_FIELDS_REQUIRED, node, label):
         return None
     before = len(reader.problems)
-
-    item_id = reader.text(fields["id"][1], "id")
-    if item_id and not ID_PATTERN.match(item_id):
-        reader.problem(fields["id"][1], f"id '{item_id}' may hold only letters, digits, '.', '-' "
-                                        "and '_' (at most 64)")
-    item_type = "single_best_answer"
-    if "type" in fields:
-        item_type = reader.text(fields["type"][1], "type")
-        if item_type and item_type not in ITEM_TYPES:
-            reader.problem(fields["type"][1], f"{label}: type '{item_type}' is not supported "
-                                              f"(supported: {', '.join(ITEM_TYPES)})")
-    criterion = reader.text(fields["criterion"][1], "criterion")
-    outcome = blueprint.outcome_of(criterion) if criterion else None
-    if criterion and outcome is None:
-        known = ", ".join(c for o in blueprint.outcomes for c in o.criteria)
-        reader.problem(fields["criterion"][1], f"{label}: criterion '{criterion}' is not in "
-                                               f"blueprint {blueprint.code} (known: {known})")
-    status = _choice(reader, fields["status"][1], "status", STATUSES, label)
-    difficulty = _choice(reader, fields["difficulty"][1], "difficulty", DIFFICULTIES, label)
-    stem = reader.text(fields["stem"][1], f"{label}: stem")
-    options = _read_options(reader, fields["options"][1], label)
-    key = _choice(reader, fields["key"][1], "key", OPTION_LETTERS, label)
-    rationale = reader.text(fields["rationale"][1], f"{label}: rationale")
-    enemies: list[str] = []
-    if "enemies" in fields:
-        for enemy_node in reader.sequence(fields["enemies"][1], "enemies") or []:
-            enemy = reader.text(enemy_node, "an enemy id")
-            if enemy == item_id:
-                reader.problem(enemy_node, f"{label} lists itself as an enemy")
-            elif enemy:
-                enemies.append(enemy)
+    values: dict = {}
+    where: dict = {}
+    for item_field in ITEM_FIELDS:
+        if item_field.name not in entries:
+            continue
+        value_node = entries[item_field.name][1]
+        read = _SHAPE_READERS[item_field.kind.shape]
+        found = read(reader, value_node, f"{label}: {item_field.name}", item_field)
+        if found is None:
+            continue
+        value, parts = found
+        values[item_field.name] = item_field.kind.normalise(value)
+        where[item_field.name] = (value_node, parts)
+    context = fields.Context(blueprint, item_id=values.get("id"))  # enemies: checked bank-wide
+    for problem in fields.check(values, context, names=tuple(values)):
+        value_node, parts = where[problem.field]
+        at = parts.get(problem.part, value_node) if problem.part is not None else value_node
+        reader.problem(at, problem.message if problem.field == "id"
+                       else f"{label}: {problem.message}")
     if len(reader.problems) > before:
         return None
-    content = ItemContent(stem=stem, options=options, key=key, rationale=rationale,
-                          difficulty=difficulty, enemies=tuple(enemies))
-    return BankItem(item_id=item_id, bank=blueprint.code, criterion=criterion, outcome=outcome,
-                    status=status, content=content, line=node.start_mark.line + 1,
+    criterion = values["criterion"]
+    return BankItem(item_id=values["id"], bank=blueprint.code, criterion=criterion,
+                    outcome=blueprint.outcome_of(criterion), status=values["status"],
+                    content=fields.content_of(values), line=node.start_mark.line + 1,
                     path=reader.path)
 
 
-def _choice(reader: _Reader, node, what: str, allowed, label: str) -> str | None:
-    """Return a scalar that must be one of the allowed words."""
-    value = reader.text(node, f"{label}: {what}")
-    if value is not None and value not in allowed:
-        reader.problem(node, f"{label}: {what} '{value}' must be one of: {', '.join(allowed)}")
+def _read_scalar(reader: _Reader, node, what: str, item_field):
+    """Return a single value and no parts, or None if the node is a list or mapping."""
+    text = reader.text(node, what, allow_empty=True)
+    return None if text is None else (text, {})
+
+
+def _read_mapping(reader: _Reader, node, what: str, item_field):
+    """Return a mapping of names to text, with each value's node by name (the options);
+    None if any value is not plain text (its problem is recorded)."""
+    entries = reader.mapping(node, what)
+    if entries is None:
         return None
-    return value
+    label = what.rsplit(": ", 1)[0]
+    values, parts = {}, {}
+    for name, (_, value_node) in entries.items():
+        text = reader.text(value_node, f"{label}: {item_field.kind.part_label.lower()} {name}",
+                           allow_empty=True)
+        if text is None:
+            return None
+        values[name] = text
+        parts[name] = value_node
+    return values, parts
 
 
-def _read_options(reader: _Reader, node, label: str) -> dict[str, str]:
-    """Read the options mapping, which must be exactly A, B, C, D in order."""
-    fields = reader.mapping(node, f"{label}: options")
-    if fields is None:
-        return {}
-    letters = tuple(fields)
-    if letters != OPTION_LETTERS:
-        reader.problem(node, f"{label}: options must be exactly A, B, C, D in that order, "
-                             f"not {', '.join(letters) or 'none'}")
-    options = {}
-    for letter, (_, value_node) in fields.items():
-        text = reader.text(value_node, f"{label}: option {letter}")
-        if text is not None:
-            options[letter] = text
-    return options
+def _read_list(reader: _Reader, node, what: str, item_field):
+    """Return a list of non-empty texts, with each one's node by position (ids such as enemies)."""
+    entries = reader.sequence(node, what)
+    if entries is None:
+        return None
+    values, parts = [], {}
+    for entry in entries:
+        text = reader.text(entry, what, allow_empty=True)
+        if text:
+            parts[len(values)] = entry
+            values.append(text)
+    return values, parts
+
+
+_SHAPE_READERS = {"scalar": _read_scalar, "text": _read_scalar, "mapping": _read_mapping,
+                  "list": _read_list}
 
 
 def read_banks(root: Path) -> BankSet:
@@ -444,6 +480,12 @@ def read_banks(root: Path) -> BankSet:
                                                              "defined twice"))
             continue
         result.blueprints[blueprint.code] = blueprint
+        result.blueprint_texts[blueprint.code] = bp_path.read_text(encoding="utf-8")
+        exported = bp_path.parent / EXPORTED_FILE
+        if exported.is_file():
+            when = read_exported(exported, blueprint.code, result.problems)
+            if when is not None:
+                result.exported_at[blueprint.code] = when
         result.items[blueprint.code] = []
         folder = bp_path.parent / "items"
         paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
@@ -491,5 +533,5 @@ def _check_bank_as_a_whole(items: list[BankItem], problems: list[Problem]) -> No
     for item in items:
         for enemy in item.content.enemies:
             if enemy not in first_seen:
-                problems.append(Problem(item.path, item.line, f"item {item.item_id} names enemy "
-                                                              f"'{enemy}', which is not in the bank"))
+                problems.append(Problem(item.path, item.line, f"item {item.item_id} "
+                                        + fields.unknown_reference("enemy", enemy)))

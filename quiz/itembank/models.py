@@ -3,11 +3,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quiz.db import Base, UTCDateTime
 from quiz.itembank.domain import Blueprint, ItemContent
+
+# A version's own state. An item's status is its current version's; a live item may also have a
+# newer version in draft or in review (its pending version) that replaces it once approved.
+VERSION_STATUSES = ("draft", "in_review", "live", "retired", "superseded")
 
 
 class BlueprintRecord(Base):
@@ -22,6 +26,8 @@ class BlueprintRecord(Base):
     pass_mark_percent: Mapped[float]
     spec: Mapped[dict] = mapped_column(JSON)  # Blueprint.to_dict()
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # blueprint.yaml as loaded, comments and all, so an export gives back the file people wrote.
+    source_text: Mapped[str | None] = mapped_column(Text)
 
     def to_domain(self) -> Blueprint:
         """Return the plain blueprint the exam rules work with."""
@@ -29,7 +35,12 @@ class BlueprintRecord(Base):
 
 
 class Item(Base):
-    """An item's identity and tags; what it says lives in its versions."""
+    """An item's identity and tags; what it says lives in its versions.
+
+    status and current_version are what papers see: only a live item's current version is
+    assembled. pending_version is a newer version of a live item, in draft or in review, that
+    replaces the current one when a reviewer approves it.
+    """
 
     __tablename__ = "item"
 
@@ -41,14 +52,30 @@ class Item(Base):
     status: Mapped[str] = mapped_column(String(20), default="draft", index=True)
     current_version_id: Mapped[int | None] = mapped_column(
         ForeignKey("item_version.id", use_alter=True, name="fk_item_current_version"))
+    pending_version_id: Mapped[int | None] = mapped_column(
+        ForeignKey("item_version.id", use_alter=True, name="fk_item_pending_version"))
     source_path: Mapped[str | None] = mapped_column(String(300))
+    # Where an imported item came from (the question's identifier in its file), unique per bank,
+    # so importing the same file twice changes nothing.
+    source_ref: Mapped[str | None] = mapped_column(String(300))
     needs_review: Mapped[str | None] = mapped_column(Text)  # why, when statistics flag it
-    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # When the app (not a load) last changed it: a load of files exported before then would
+    # overwrite that change, so it is refused unless told to.
+    app_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     current_version: Mapped[ItemVersion | None] = relationship(
         foreign_keys=[current_version_id], post_update=True)
+    pending_version: Mapped[ItemVersion | None] = relationship(
+        foreign_keys=[pending_version_id], post_update=True)
 
-    __table_args__ = (UniqueConstraint("bank", "item_id"),)
+    __table_args__ = (UniqueConstraint("bank", "item_id"),
+                      Index("uq_item_bank_source_ref", "bank", "source_ref", unique=True))
+
+    @property
+    def latest_version(self) -> ItemVersion | None:
+        """Return the version a writer edits next: the pending one if there is one."""
+        return self.pending_version or self.current_version
 
 
 class ItemVersion(Base):
@@ -59,6 +86,8 @@ class ItemVersion(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     item_pk: Mapped[int] = mapped_column(ForeignKey("item.id"), index=True)
     version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(20), default="draft")  # VERSION_STATUSES
+    criterion: Mapped[str] = mapped_column(String(20))  # the criterion this version was written to
     stem: Mapped[str] = mapped_column(Text)
     options: Mapped[dict] = mapped_column(JSON)  # {"A": text, ...} in stored order
     key: Mapped[str] = mapped_column(String(4))
@@ -66,7 +95,10 @@ class ItemVersion(Base):
     difficulty: Mapped[str] = mapped_column(String(10), default="medium")
     enemies: Mapped[list] = mapped_column(JSON, default=list)  # item ids in the same bank
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-    created_by: Mapped[str | None] = mapped_column(String(120))
+    created_by: Mapped[str | None] = mapped_column(String(120))  # a name, or "bank load"
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # Id, stem, options and rationale in lower case, for finding items by text on any database.
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
     item: Mapped[Item] = relationship(foreign_keys=[item_pk])
 
@@ -77,3 +109,8 @@ class ItemVersion(Base):
         return ItemContent(stem=self.stem, options=dict(self.options), key=self.key,
                            rationale=self.rationale, difficulty=self.difficulty,
                            enemies=tuple(self.enemies or ()))
+
+
+def searchable(item_id: str, content: ItemContent) -> str:
+    """Return what the item finder matches words against: id, stem, options and rationale."""
+    return " ".join([item_id, content.stem, *content.options.values(), content.rationale]).lower()

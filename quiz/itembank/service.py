@@ -8,10 +8,12 @@ from weakref import WeakKeyDictionary
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from quiz.errors import NotFound
+from quiz import audit
+from quiz.audit import AuditEvent
+from quiz.errors import NotFound, Refused
 from quiz.itembank.bankfile import BankSet
 from quiz.itembank.domain import BankItem, Blueprint, Candidate
-from quiz.itembank.models import BlueprintRecord, Item, ItemVersion
+from quiz.itembank.models import BlueprintRecord, Item, ItemVersion, searchable
 
 
 class UnknownBlueprint(LookupError):
@@ -35,27 +37,83 @@ class LoadReport:
                 f"change(s), {self.unchanged} unchanged")
 
 
-def load_banks(session: Session, banks: BankSet, now: datetime, actor: str = "bank load") -> LoadReport:
+class LoadConflict(Refused):
+    """A load would overwrite changes made in the app since the files were exported."""
+
+    code = "load_conflict"
+
+    def __init__(self, conflicts: list[str]):
+        self.conflicts = conflicts
+        super().__init__(
+            f"{len(conflicts)} item(s) were changed in the app after these bank files were "
+            "exported, and the files would overwrite them: " + "; ".join(conflicts)
+            + ". Nothing was loaded. Export the bank (quiz bank export) and merge the files, or "
+            "load with --overwrite to replace those changes with the files.")
+
+
+def load_banks(session: Session, banks: BankSet, now: datetime, actor: str = "bank load",
+               overwrite: bool = False) -> LoadReport:
     """Write checked banks into the database in the caller's transaction.
 
-    Refuses a BankSet with problems, so a bad file can never half-load.
+    Refuses a BankSet with problems, so a bad file can never half-load, and refuses (raising
+    LoadConflict, changing nothing) to overwrite items changed in the app after the files were
+    exported, unless overwrite is set.
     """
     if not banks.ok:
         raise ValueError(f"refusing to load banks with {len(banks.problems)} problem(s)")
+    existing_by_bank = {code: {item.item_id: item for item in session.scalars(
+        select(Item).where(Item.bank == code).options(selectinload(Item.current_version)))}
+        for code in banks.blueprints}
+    conflicts = [line for code, existing in existing_by_bank.items()
+                 for line in _conflicts(session, existing, banks.items.get(code, []),
+                                        banks.exported_at.get(code))]
+    if conflicts and not overwrite:
+        raise LoadConflict(conflicts)
     report = LoadReport()
     for code, blueprint in banks.blueprints.items():
-        save_blueprint(session, blueprint, now)
+        save_blueprint(session, blueprint, now, banks.blueprint_texts.get(code))
         report.blueprints += 1
-        existing = {item.item_id: item for item in session.scalars(
-            select(Item).where(Item.bank == code))}
         for bank_item in banks.items.get(code, []):
-            _upsert_item(session, existing.get(bank_item.item_id), bank_item, now, actor, report)
+            _upsert_item(session, existing_by_bank[code].get(bank_item.item_id), bank_item, now,
+                         actor, report)
     session.flush()
     return report
 
 
-def save_blueprint(session: Session, blueprint: Blueprint, now: datetime) -> BlueprintRecord:
-    """Create or update the stored copy of a blueprint."""
+def _file_state(item: Item) -> tuple:
+    """Return what a bank file says about an item: its status, criterion and content."""
+    return item.status, item.criterion, item.current_version.content()
+
+
+def _conflicts(session: Session, existing: dict[str, Item], bank_items: list[BankItem],
+               exported_at: datetime | None) -> list[str]:
+    """Name each item the files would change that the app changed after the files were exported.
+
+    exported_at comes from the files themselves (exported.yaml), so files exported to look at
+    and thrown away never vouch for older files; files never exported vouch for no app change.
+    """
+    found = []
+    for bank_item in bank_items:
+        item = existing.get(bank_item.item_id)
+        if item is None or item.app_changed_at is None:
+            continue
+        if exported_at is not None and item.app_changed_at <= exported_at:
+            continue
+        if _file_state(item) == (bank_item.status, bank_item.criterion, bank_item.content):
+            continue  # a pending draft is not in the files, so the files do not touch it
+        last = session.scalar(select(AuditEvent).where(AuditEvent.item_pk == item.id)
+                              .order_by(AuditEvent.id.desc()).limit(1))
+        latest = item.latest_version
+        who = f" by {last.actor}" if last is not None else ""
+        found.append(f"{item.item_id} (version {latest.version}, "
+                     f"{latest.status.replace('_', ' ')}, changed{who} at "
+                     f"{item.app_changed_at:%Y-%m-%d %H:%M} UTC)")
+    return found
+
+
+def save_blueprint(session: Session, blueprint: Blueprint, now: datetime,
+                   source_text: str | None = None) -> BlueprintRecord:
+    """Create or update the stored copy of a blueprint (and the file it came from, if given)."""
     record = session.scalar(select(BlueprintRecord).where(BlueprintRecord.code == blueprint.code))
     if record is None:
         record = BlueprintRecord(code=blueprint.code)
@@ -65,38 +123,71 @@ def save_blueprint(session: Session, blueprint: Blueprint, now: datetime) -> Blu
     record.pass_mark_percent = blueprint.pass_mark_percent
     record.spec = blueprint.to_dict()
     record.updated_at = now
+    if source_text is not None:
+        record.source_text = source_text
     return record
 
 
 def _upsert_item(session, item: Item | None, bank_item: BankItem, now, actor, report) -> None:
-    """Create the item, or give it a new version if its content changed."""
+    """Create the item, or give it a new version if its content or criterion changed."""
     content = bank_item.content
+    change = None
     if item is None:
         item = Item(bank=bank_item.bank, item_id=bank_item.item_id)
         session.add(item)
         report.created.append(bank_item.item_id)
-    elif item.current_version is not None and item.current_version.content() == content:
-        if (item.status, item.criterion) == (bank_item.status, bank_item.criterion):
+        change = "created"
+    elif (item.current_version.content(), item.current_version.criterion) == (
+            content, bank_item.criterion):
+        if item.status == bank_item.status:
             report.unchanged += 1
         else:
             report.retagged.append(bank_item.item_id)
+            change = "status"
     else:
         report.new_versions.append(bank_item.item_id)
+        change = "new version"
     item.outcome = bank_item.outcome
     item.criterion = bank_item.criterion
     item.status = bank_item.status
     item.source_path = bank_item.path
+    if change is None:
+        return
     item.updated_at = now
-    if item.current_version is None or item.current_version.content() != content:
-        number = 1 if item.current_version is None else item.current_version.version + 1
+    if item.pending_version is not None and (change == "new version" or item.status != "live"):
+        # The files win (after --overwrite): a draft of the replaced or withdrawn live version
+        # is stale.
+        item.pending_version.status = "superseded"
+        item.pending_version = None
+    current = item.current_version
+    if current is None or (current.content(), current.criterion) != (content, bank_item.criterion):
+        if current is not None:
+            current.status = "superseded"
+        number = 1 if current is None else _last_version_number(session, item) + 1
         version = ItemVersion(
-            item=item, version=number, stem=content.stem, options=dict(content.options),
-            key=content.key, rationale=content.rationale, difficulty=content.difficulty,
-            enemies=list(content.enemies), created_at=now, created_by=actor)
+            item=item, version=number, status=bank_item.status, criterion=bank_item.criterion,
+            stem=content.stem, options=dict(content.options), key=content.key,
+            rationale=content.rationale, difficulty=content.difficulty,
+            enemies=list(content.enemies), created_at=now, created_by=actor,
+            search_text=searchable(bank_item.item_id, content))
         session.add(version)
         session.flush()
         item.current_version = version
         item.needs_review = None  # the statistics judged the old wording; the new one starts afresh
+    else:
+        current.status = bank_item.status
+        session.flush()
+    if change == "created":
+        return  # version 1's own date and "bank load" say it; a bank of thousands needs no rows
+    audit.record(session, now, "item_loaded", None, item_pk=item.id, bank=item.bank,
+                 item=item.item_id, change=change, version=item.current_version.version,
+                 status=item.status, source=bank_item.path, via=actor)
+
+
+def _last_version_number(session: Session, item: Item) -> int:
+    """Return the highest version number an item has, pending drafts included."""
+    return session.scalar(select(func.max(ItemVersion.version))
+                          .where(ItemVersion.item_pk == item.id)) or 0
 
 
 def get_blueprint(session: Session, code: str) -> BlueprintRecord:

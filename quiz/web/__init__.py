@@ -104,6 +104,8 @@ def register(app: Flask) -> None:
     from quiz.delivery.routes import bp as delivery_bp
     from quiz.invigilation.routes import api as invigilation_api
     from quiz.invigilation.routes import bp as invigilation_bp
+    from quiz.itembank.exchange_routes import bp as exchange_bp
+    from quiz.itembank.routes import api as bank_api
     from quiz.itembank.routes import bp as bank_bp
     from quiz.results.routes import bp as results_bp
     from quiz.web import limits, times
@@ -117,7 +119,7 @@ def register(app: Flask) -> None:
     if app.config.get("MAX_CONTENT_LENGTH") is None:
         app.config["MAX_CONTENT_LENGTH"] = limits.MAX_CONTENT_LENGTH
     for blueprint in (accounts_bp, delivery_bp, delivery_api, invigilation_bp, invigilation_api,
-                      results_bp, bank_bp):
+                      results_bp, bank_bp, bank_api, exchange_bp):
         app.register_blueprint(blueprint)
     times.register(app)
 

@@ -116,6 +116,24 @@ ROUTES: dict[str, dict[str, str]] = {
     "GET /bank/": rule(ok=WRITERS),
     "GET /bank/<path:code>/items": rule(ok=WRITERS),
     "GET /bank/<path:code>/items/<item_id>": rule(ok=WRITERS),
+    "GET /bank/<path:code>/items/new": rule(ok=WRITERS),
+    "POST /bank/<path:code>/items/new": rule(ok=WRITERS),
+    "GET /bank/<path:code>/items/<item_id>/edit": rule(ok=WRITERS),
+    "POST /bank/<path:code>/items/<item_id>/edit": rule(ok=WRITERS),
+    "GET /bank/<path:code>/items/<item_id>/preview": rule(ok=WRITERS),
+    "POST /bank/<path:code>/items/<item_id>/submit": rule(ok=WRITERS),
+    "GET /bank/<path:code>/items/<item_id>/history": rule(ok=WRITERS),
+    "GET /api/bank/<path:code>/items": rule(ok=WRITERS),
+    # exchanging items with other tools (issue 10)
+    "GET /bank/<path:code>/import": rule(ok=WRITERS),
+    "POST /bank/<path:code>/import": rule(ok=WRITERS),
+    "GET /bank/<path:code>/export": rule(ok=WRITERS),
+    "GET /bank/<path:code>/export/download": rule(ok=WRITERS),
+    # reviewing: item writers with the reviewer permission (not this one) and administrators
+    "GET /bank/<path:code>/items/<item_id>/review": rule(ok=["admin"]),
+    "POST /bank/<path:code>/items/<item_id>/review": rule(ok=["admin"]),
+    "GET /bank/<path:code>/items/<item_id>/retire": rule(ok=["admin"]),
+    "POST /bank/<path:code>/items/<item_id>/retire": rule(ok=["admin"]),
 }
 
 

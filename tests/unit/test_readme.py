@@ -10,7 +10,7 @@ README = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding=
 def test_the_readme_states_the_candidates_poll_interval_the_code_uses():
     default = Config("/tmp").QUIZ_STATUS_POLL_SECONDS
     assert f"| `QUIZ_STATUS_POLL_SECONDS` | `{default}` |" in README
-    stated = re.findall(r"re-synchroni[sz]ed\s+every\s+(\d+)\s+s", README)
+    stated = re.findall(r"every\s+`QUIZ_STATUS_POLL_SECONDS`\s+\((\d+)\s+s\)", README)
     assert stated and set(stated) == {str(default)}
 
 

@@ -1,0 +1,284 @@
+"""An item's fields, defined once (pure).
+
+The bank file reader (`bankfile.py`), the item writers' form (`forms.py`) and the exporter
+(`bankwriter.py`) all walk ITEM_FIELDS, and every check on a field's value lives here, so the form
+refuses exactly what `quiz bank validate` refuses. A new field (such as the Range points an item
+tests) is one more entry in ITEM_FIELDS, with a kind that knows how to check it.
+
+Each kind has a *shape*, which is all the reader, the form and the exporter need to know: a
+`scalar` (one line of text or a word), `text` (prose, folded when written), `mapping` (the options
+A-D) or `list` (ids).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from typing import Any, Mapping
+
+from quiz.itembank.domain import DIFFICULTIES, OPTION_LETTERS, STATUSES, Blueprint, ItemContent
+
+ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
+ITEM_TYPES = ("single_best_answer",)
+
+
+@dataclass(frozen=True)
+class Context:
+    """What checking one item needs beyond the item: its bank and the ids it may refer to."""
+
+    blueprint: Blueprint
+    item_id: str | None = None
+    # For each list field that refers to something (enemies -> "items"), the ids that exist.
+    # None (or absent) means "checked elsewhere": the file reader checks enemies bank-wide.
+    known: Mapping[str, frozenset[str] | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class FieldProblem:
+    """One thing wrong with one field: part is an option letter or a list position, if any."""
+
+    field: str
+    message: str
+    part: str | int | None = None
+
+
+def _text_problems(what: str, text: str, max_chars: int) -> list[str]:
+    """Return what is wrong with a piece of prose: empty, too long, or holding control characters."""
+    if not text:
+        return [f"{what} is empty"]
+    problems = []
+    if len(text) > max_chars:
+        problems.append(f"{what} is {len(text):,} characters long; at most {max_chars:,} are allowed")
+    if any(unicodedata.category(ch) in ("Cc", "Cs", "Co", "Cn") for ch in text):
+        problems.append(f"{what} holds a control or unassigned character; retype it as plain text")
+    return problems
+
+
+class Kind:
+    """How one kind of field is checked; subclasses say their shape."""
+
+    shape = "scalar"
+
+    def empty(self) -> Any:
+        """Return the value an empty form shows."""
+        return ""
+
+    def check(self, name: str, value: Any, ctx: Context) -> list[FieldProblem]:
+        """Return every problem with this value (already normalised by normalise)."""
+        return []
+
+    def normalise(self, value: Any) -> Any:
+        """Return the value with whitespace tidied, as the file reader tidies it."""
+        return tidy(value) if isinstance(value, str) else value
+
+
+def tidy(text: str) -> str:
+    """Return text with every run of whitespace made one space: files fold lines the same way."""
+    return " ".join(text.split())
+
+
+@dataclass(frozen=True)
+class Text(Kind):
+    """Prose a candidate reads (stem, rationale): folded over lines when written to a file."""
+
+    max_chars: int
+    shape = "text"
+
+    def check(self, name, value, ctx):
+        return [FieldProblem(name, m) for m in _text_problems(name, value or "", self.max_chars)]
+
+
+@dataclass(frozen=True)
+class Word(Kind):
+    """One word from a fixed list (status, difficulty, key, type)."""
+
+    choices: tuple[str, ...]
+
+    def normalise(self, value):
+        if isinstance(value, (list, tuple)):
+            values = [tidy(v) for v in value if tidy(v)]
+            return values[0] if len(values) == 1 else values
+        return tidy(value or "")
+
+    def check(self, name, value, ctx):
+        if isinstance(value, list):
+            return [FieldProblem(name, f"{name} must be exactly one of {', '.join(self.choices)}; "
+                                       f"{len(value)} were given ({', '.join(value) or 'none'})")]
+        if not value:
+            return [FieldProblem(name, f"{name} is empty")]
+        if value not in self.choices:
+            return [FieldProblem(name, f"{name} '{value}' must be one of: {', '.join(self.choices)}")]
+        return []
+
+
+class Criterion(Kind):
+    """An assessment criterion of the item's blueprint; the outcome follows from it."""
+
+    def check(self, name, value, ctx):
+        if not value:
+            return [FieldProblem(name, f"{name} is empty")]
+        if ctx.blueprint.outcome_of(value) is None:
+            known = ", ".join(c for o in ctx.blueprint.outcomes for c in o.criteria)
+            return [FieldProblem(name, f"criterion '{value}' is not in blueprint "
+                                       f"{ctx.blueprint.code} (known: {known})")]
+        return []
+
+
+class ItemId(Kind):
+    """The item's id: unique in its bank, never reused, never renamed."""
+
+    def check(self, name, value, ctx):
+        if not value:
+            return [FieldProblem(name, "id is empty")]
+        if not ID_PATTERN.match(value):
+            return [FieldProblem(name, f"id '{value}' may hold only letters, digits, '.', '-' and "
+                                       "'_' (at most 64)")]
+        return []
+
+
+@dataclass(frozen=True)
+class Options(Kind):
+    """The options, exactly A, B, C and D in that order, each a line of text."""
+
+    max_chars: int
+    letters: tuple[str, ...] = OPTION_LETTERS
+    part_label: str = "Option"  # how one entry is named: "Option A"
+    shape = "mapping"
+
+    def empty(self):
+        return {letter: "" for letter in self.letters}
+
+    def normalise(self, value):
+        return {letter: tidy(text or "") for letter, text in (value or {}).items()}
+
+    def check(self, name, value, ctx):
+        problems = []
+        given = tuple(value)
+        if given != self.letters:
+            problems.append(FieldProblem(
+                name, f"options must be exactly {', '.join(self.letters)} in that order, "
+                      f"not {', '.join(given) or 'none'}"))
+        for letter, text in value.items():
+            problems += [FieldProblem(name, m, letter)
+                         for m in _text_problems(f"option {letter}", text, self.max_chars)]
+        return problems
+
+
+@dataclass(frozen=True)
+class Ids(Kind):
+    """A list of ids that must exist: other items of the bank (enemies), or later Range points."""
+
+    refers_to: str  # the Context.known entry that lists the ids that exist
+    noun: str  # how a message names one of them: "enemy"
+    shape = "list"
+
+    def empty(self):
+        return []
+
+    def normalise(self, value):
+        if isinstance(value, str):
+            value = re.split(r"[\s,;]+", value)
+        return [tidy(v) for v in value or () if tidy(v)]
+
+    def check(self, name, value, ctx):
+        problems = []
+        known = ctx.known.get(self.refers_to)
+        seen: set[str] = set()
+        for position, one in enumerate(value):
+            if one in seen:
+                problems.append(FieldProblem(name, f"{self.noun} '{one}' is listed twice", position))
+            elif self.refers_to == "items" and one == ctx.item_id:
+                problems.append(FieldProblem(name, f"{self.noun} '{one}' is this item itself",
+                                             position))
+            elif known is not None and one not in known:
+                problems.append(FieldProblem(name, f"{self.noun} '{one}' is not in the bank",
+                                             position))
+            seen.add(one)
+        return problems
+
+
+def unknown_reference(noun: str, one: str) -> str:
+    """Return the message for an id that names nothing in the bank."""
+    return f"names {noun} '{one}', which is not in the bank"
+
+
+@dataclass(frozen=True)
+class ItemField:
+    """One field of an item as the bank file, the form and the exporter know it."""
+
+    name: str  # the key in the bank file
+    label: str  # what the form calls it
+    kind: Kind
+    required: bool = True  # must be in every bank file entry
+    writer: bool = True  # the writer fills it in; False for those the workflow keeps (id, status)
+    hint: str = ""
+    default: Any = None  # a file may leave it out; the exporter leaves it out when it is this
+
+
+ITEM_FIELDS: tuple[ItemField, ...] = (
+    ItemField("id", "Id", ItemId(), writer=False),
+    ItemField("type", "Type", Word(ITEM_TYPES), required=False, writer=False,
+              default="single_best_answer"),
+    ItemField("criterion", "Assessment criterion", Criterion(),
+              hint="The outcome follows from the criterion."),
+    ItemField("status", "Status", Word(STATUSES), writer=False),
+    ItemField("difficulty", "Difficulty estimate", Word(DIFFICULTIES),
+              hint="Your estimate; the item analysis measures it once candidates have sat it."),
+    ItemField("stem", "Stem", Text(max_chars=2_000),
+              hint="The question the candidate reads, ending in a question."),
+    ItemField("options", "Options", Options(max_chars=500),
+              hint="Exactly four, A to D; the candidate sees them shuffled."),
+    ItemField("key", "Key", Word(OPTION_LETTERS), hint="The one correct option."),
+    ItemField("rationale", "Rationale", Text(max_chars=2_000),
+              hint="Why the key is right and each distractor wrong; name the criterion."),
+    ItemField("enemies", "Enemies", Ids(refers_to="items", noun="enemy"), required=False,
+              hint="Items that must never share a paper with this one: ids separated by commas."),
+)
+FIELDS_BY_NAME = {f.name: f for f in ITEM_FIELDS}
+WRITER_FIELDS = tuple(f for f in ITEM_FIELDS if f.writer)
+# The fields an item version holds (ItemContent's attributes); criterion is versioned apart.
+CONTENT_FIELDS = tuple(f.name for f in ITEM_FIELDS if f.name in ItemContent.__dataclass_fields__)
+
+
+def normalise(values: Mapping[str, Any]) -> dict[str, Any]:
+    """Return the values of known fields tidied as the file reader tidies them."""
+    return {name: FIELDS_BY_NAME[name].kind.normalise(value)
+            for name, value in values.items() if name in FIELDS_BY_NAME}
+
+
+def check(values: Mapping[str, Any], ctx: Context,
+          names: tuple[str, ...] | None = None) -> list[FieldProblem]:
+    """Return every problem with an item's (normalised) values, field by field, in field order.
+
+    names limits the check to those fields (the form leaves id and status to the workflow); a
+    field in names but missing from values is reported missing if it is required.
+    """
+    problems = []
+    for item_field in ITEM_FIELDS:
+        if names is not None and item_field.name not in names:
+            continue
+        if item_field.name not in values:
+            if item_field.required:
+                problems.append(FieldProblem(item_field.name, f"{item_field.name} is missing"))
+            continue
+        problems += item_field.kind.check(item_field.name, values[item_field.name], ctx)
+    return problems
+
+
+def content_of(values: Mapping[str, Any]) -> ItemContent:
+    """Return the versioned content in checked values."""
+    data = {}
+    for name in CONTENT_FIELDS:
+        default = ItemContent.__dataclass_fields__[name].default
+        value = values.get(name, default)
+        data[name] = tuple(value) if isinstance(value, list) else value
+    return ItemContent(**data)
+
+
+def values_of(content: ItemContent, **tags) -> dict[str, Any]:
+    """Return an item's values by field name: its content plus tags such as criterion and status."""
+    values = {name: getattr(content, name) for name in CONTENT_FIELDS}
+    values = {k: (list(v) if isinstance(v, tuple) else dict(v) if isinstance(v, dict) else v)
+              for k, v in values.items()}
+    values.update(tags)
+    return values

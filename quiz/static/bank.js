@@ -1,0 +1,63 @@
+// The item form's enemy finder: search the bank and add ids to the Enemies field.
+// Without JavaScript the writer types the ids; the finder only appears when this runs.
+(function () {
+  "use strict";
+  var finder = document.querySelector(".enemy-finder");
+  if (!finder) { return; }
+  var target = document.getElementById(finder.dataset.target);
+  var search = document.getElementById("enemy-search");
+  var button = document.getElementById("enemy-search-button");
+  var status = document.getElementById("enemy-search-status");
+  var results = document.getElementById("enemy-results");
+  finder.hidden = false;
+
+  function ids() {
+    return target.value.split(/[\s,;]+/).filter(function (id) { return id; });
+  }
+
+  function add(id) {
+    var current = ids();
+    if (current.indexOf(id) === -1) { current.push(id); }
+    target.value = current.join(", ");
+    status.textContent = "Added " + id + " to the enemies.";
+  }
+
+  function show(data) {
+    results.textContent = "";
+    var shown = 0;
+    data.items.forEach(function (item) {
+      if (item.id === finder.dataset.self) { return; }
+      var li = document.createElement("li");
+      var add_button = document.createElement("button");
+      add_button.type = "button";
+      add_button.textContent = "Add " + item.id;
+      add_button.addEventListener("click", function () { add(item.id); });
+      var words = document.createElement("span");
+      words.textContent = " AC" + item.criterion + ", " + item.status.replace("_", " ") + ": " + item.stem;
+      li.appendChild(add_button);
+      li.appendChild(words);
+      results.appendChild(li);
+      shown += 1;
+    });
+    status.textContent = shown ? shown + " of " + data.total + " matching items shown." : "No items match.";
+  }
+
+  function run() {
+    var words = search.value.trim();
+    if (!words) { status.textContent = "Type some words to search for."; return; }
+    status.textContent = "Searching…";
+    fetch(finder.dataset.lookupUrl + "?q=" + encodeURIComponent(words), {
+      credentials: "same-origin", headers: { "Accept": "application/json" }
+    }).then(function (response) {
+      if (!response.ok) { throw new Error(response.status); }
+      return response.json();
+    }).then(show).catch(function () {
+      status.textContent = "The search did not work; type the ids instead.";
+    });
+  }
+
+  button.addEventListener("click", run);
+  search.addEventListener("keydown", function (event) {
+    if (event.key === "Enter") { event.preventDefault(); run(); }  // search, do not save the item
+  });
+}());
