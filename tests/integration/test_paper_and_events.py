@@ -190,8 +190,8 @@ def watcher(app):
     watcher.stop()
 
 
-def trail(session, clock, *, sitting_id, attempt_id=None, event_id=None):
-    session.add(AuditEvent(id=event_id, at=clock(), actor="system", action="test",
+def trail(session, clock, *, sitting_id, attempt_id=None, event_id=None, action="room_paused"):
+    session.add(AuditEvent(id=event_id, at=clock(), actor="system", action=action,
                            sitting_id=sitting_id, attempt_id=attempt_id))
     session.flush()
 
@@ -216,6 +216,17 @@ def test_an_event_for_the_whole_sitting_wakes_every_stream_in_it(session, exam, 
     watcher.check()
     assert [s.woken.is_set() for s in streams] == [True, True]
     assert not elsewhere.woken.is_set()
+
+
+@pytest.mark.parametrize("action", ["keycode_refused", "roster_uploaded", "results_downloaded",
+                                    "candidates_booked"])
+def test_a_sitting_event_no_candidate_sees_wakes_no_stream(session, exam, started, clock, watcher,
+                                                           action):
+    stream = watcher.subscribe(events.Topic(started.id, exam.sitting.id))
+    trail(session, clock, sitting_id=exam.sitting.id, action=action)
+    session.commit()
+    assert watcher.check() == 1
+    assert not stream.woken.is_set()
 
 
 def test_an_event_committed_after_a_later_one_is_still_seen(session, exam, started, clock, watcher):
