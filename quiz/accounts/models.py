@@ -34,6 +34,21 @@ def password_method(role: str | None) -> str:
     return CANDIDATE_PASSWORD_METHOD if role == "candidate" else STAFF_PASSWORD_METHOD
 
 
+def parse_session_id(token) -> tuple[int, str] | None:
+    """Return (user id, session version) from what a session cookie keeps (User.get_id), or
+    None if it is not one."""
+    if not isinstance(token, str):
+        return None
+    user_id, _, version = token.partition(":")
+    if not (user_id.isascii() and user_id.isdigit()) or len(user_id) > 10 \
+            or int(user_id) > MAX_USER_ID:
+        return None
+    return int(user_id), version
+
+
+MAX_USER_ID = 2**31 - 1  # the largest id the id column holds (quiz.web.limits.MAX_ID)
+
+
 class Centre(Base):
     """A college, training provider or test centre where sittings take place."""
 

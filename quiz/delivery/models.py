@@ -103,16 +103,7 @@ class Attempt(Base):
     @property
     def clock(self) -> AttemptClock:
         """Return the attempt's timing facts for the clock rules."""
-        return AttemptClock(
-            started_at=self.started_at,
-            duration=timedelta(seconds=self.duration_seconds),
-            extra=timedelta(seconds=self.extra_seconds),
-            paused_total=timedelta(seconds=self.paused_seconds),
-            paused_since=self.paused_since,
-            break_allowance=timedelta(seconds=self.break_allowance_seconds or 0),
-            break_used=timedelta(seconds=self.break_used_seconds or 0.0),
-            on_break_since=self.on_break_since,
-        )
+        return clock_of(self)
 
     def set_clock(self, clock: AttemptClock) -> None:
         """Store what a clock rule changed (pause, resume, extra time, a rest break)."""
@@ -126,6 +117,20 @@ class Attempt(Base):
     def is_open(self) -> bool:
         """Return whether the attempt can still take answers (time permitting)."""
         return self.status == "in_progress"
+
+
+def clock_of(attempt) -> AttemptClock:
+    """Return the clock of an attempt, or of a row of its columns (the lean paths read rows)."""
+    return AttemptClock(
+        started_at=attempt.started_at,
+        duration=timedelta(seconds=attempt.duration_seconds),
+        extra=timedelta(seconds=attempt.extra_seconds),
+        paused_total=timedelta(seconds=attempt.paused_seconds),
+        paused_since=attempt.paused_since,
+        break_allowance=timedelta(seconds=attempt.break_allowance_seconds or 0),
+        break_used=timedelta(seconds=attempt.break_used_seconds or 0.0),
+        on_break_since=attempt.on_break_since,
+    )
 
 
 class AttemptQuestion(Base):

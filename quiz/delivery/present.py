@@ -60,7 +60,10 @@ def paper(session: Session, attempt: Attempt, questions: list[AttemptQuestion],
 
 
 def timing(attempt: Attempt, now: datetime) -> dict:
-    """Return the clock as the browser needs it: seconds left by the server's reckoning."""
+    """Return the clock as the browser needs it: seconds left by the server's reckoning.
+
+    The attempt may be a row of the attempt's columns (fastpath.AttemptRow) as well.
+    """
     clock = attempt.clock
     return {
         "remaining_seconds": round(clock.remaining(now).total_seconds(), 1),
@@ -74,10 +77,17 @@ def timing(attempt: Attempt, now: datetime) -> dict:
 def status_payload(session: Session, attempt: Attempt, now: datetime) -> dict:
     """Return the attempt's state for the status poll and the event stream (docs/pages.md)."""
     answered = sum(1 for q in attempt.questions if q.chosen is not None)
+    return status_of(attempt, answered, len(attempt.questions), messages_for(session, attempt),
+                     now)
+
+
+def status_of(attempt, answered: int, questions: int, messages, now: datetime) -> dict:
+    """Return the status payload from an attempt (or a row of its columns), its counts and its
+    messages (RoomMessage objects or rows with the same names)."""
     return {"state": attempt_state(attempt, now), "answered": answered,
-            "questions": len(attempt.questions), "last_seq": attempt.last_seq,
+            "questions": questions, "last_seq": attempt.last_seq,
             **timing(attempt, now), "break": rest_break(attempt, now),
-            "messages": [message_payload(m, attempt) for m in messages_for(session, attempt)]}
+            "messages": [message_payload(m, attempt) for m in messages]}
 
 
 def rest_break(attempt: Attempt, now: datetime) -> dict | None:

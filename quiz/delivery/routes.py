@@ -6,14 +6,16 @@ from datetime import timedelta
 from flask import (Blueprint, Response, current_app, flash, jsonify, redirect, render_template,
                    request, url_for)
 from flask_login import current_user
+from werkzeug.exceptions import HTTPException
 
 from quiz.delivery import events as events_
-from quiz.delivery import breaks, presence, present, service
+from quiz.delivery import breaks, fastpath, presence, present, service
 from quiz.delivery.forms import KeycodeForm
 from quiz.web.forms import ButtonForm
 from quiz.errors import BadRequest, Refused
 from quiz.db import begin_write
-from quiz.web import close_sessions, db, error_response, guess_source, now, role_required
+from quiz.web import (close_sessions, db, error_response, guess_source, now, role_required,
+                      signed_in)
 from quiz.web.limits import MAX_ID
 
 bp = Blueprint("delivery", __name__)
@@ -243,13 +245,36 @@ def _field_int(body: dict, name: str, required: bool = True, maximum: int = MAX_
 
 
 @api.route("/attempts/<int:attempt_id>/answers", methods=["POST"])
-@role_required("candidate")
 def save_answer(attempt_id: int):
     """Save one answer; reply only once it is stored."""
-    body = _json_body()
-    position = _field_int(body, "position")
-    choice = _field_int(body, "choice", required=False)
-    seq = _field_int(body, "seq", maximum=service.MAX_SEQ)
+    who = signed_in()
+    if who is not None:
+        fields = _answer_fields(quiet=True)
+        if fields is not None:
+            reply = fastpath.save_answer(db(), who, attempt_id, *fields, now(), _grace())
+            if reply is not None:
+                return jsonify(reply)
+    return _save_answer(attempt_id)
+
+
+def _answer_fields(quiet: bool = False) -> tuple[int, int | None, int] | None:
+    """Return the posted answer's position, choice and seq; raise BadRequest (or, quiet, return
+    None) if it is malformed."""
+    try:
+        body = _json_body()
+        return (_field_int(body, "position"), _field_int(body, "choice", required=False),
+                _field_int(body, "seq", maximum=service.MAX_SEQ))
+    except (BadRequest, HTTPException):  # HTTPException: too large, or nested too deeply
+        if quiet:
+            return None
+        raise
+
+
+@role_required("candidate")
+def _save_answer(attempt_id: int):
+    """Save one answer by the general path: every refusal, the finalising of an attempt whose
+    time ran out, and any request the lean path (fastpath.save_answer) leaves to it."""
+    position, choice, seq = _answer_fields()
     session = db()
     attempt = _attempt(attempt_id, lock=True)
     saved = service.save_answer(session, attempt, position, choice, seq, now(), _grace())
@@ -277,9 +302,20 @@ def set_flag(attempt_id: int):
 
 
 @api.route("/attempts/<int:attempt_id>/status")
-@role_required("candidate")
 def status(attempt_id: int):
     """Report the attempt's state and the server's time left; finalises if time ran out."""
+    who = signed_in()
+    found = None if who is None else fastpath.status(db(), who, attempt_id, now(), _grace())
+    if found is None:
+        return _status(attempt_id)
+    _, payload = found
+    payload["result_url"] = url_for("delivery.result", attempt_id=attempt_id)
+    return jsonify(payload)
+
+
+@role_required("candidate")
+def _status(attempt_id: int):
+    """Report the status by the general path (and submit the attempt if its time ran out)."""
     attempt = _attempt(attempt_id)
     moment = now()
     if attempt.status == "in_progress":

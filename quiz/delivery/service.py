@@ -13,12 +13,11 @@ from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from quiz import audit
 from quiz.db import at, begin_write, seconds_between
-from quiz.errors import (AttemptClosed, AttemptPaused, BadRequest, NotAllowed, NotFound, OnBreak,
-                         Refused, TimeUp, TooManyGuesses)
+from quiz.errors import BadRequest, NotAllowed, NotFound, Refused, TooManyGuesses
 from quiz.accounts.models import Throttle, User
 from quiz.accounts import guessing
 from quiz.accounts.throttle import GuessRecord, Source
-from quiz.delivery import breaks
+from quiz.delivery import answers, breaks
 from quiz.delivery.clock import percent_of
 from quiz.delivery.models import Attempt, AttemptQuestion, Booking, Sitting
 from quiz.itembank.assembly import Paper, assemble
@@ -26,7 +25,7 @@ from quiz.itembank.models import ItemVersion
 from quiz.itembank.service import live_candidates
 from quiz.scoring.scoring import Response, score
 
-MAX_SEQ = 2**53  # what a browser can count to exactly
+MAX_SEQ = answers.MAX_SEQ
 
 
 # --- joining and starting ---------------------------------------------------------------------
@@ -207,20 +206,9 @@ def question_at(session: Session, attempt: Attempt, position: int) -> AttemptQue
 
 def _check_open_for_answers(attempt: Attempt, now: datetime, grace: timedelta) -> None:
     """Raise unless an answer arriving now may change the attempt."""
-    if attempt.status != "in_progress":
-        if attempt.submitted_reason == "time":
-            raise TimeUp("Time is up: your answers were submitted automatically, so this change "
-                         "was not saved.")
-        raise AttemptClosed("This test has been submitted, so this change was not saved.")
-    clock = attempt.clock
-    if clock.is_paused:
-        raise AttemptPaused("Your test is paused by the invigilator, so this change was not saved.")
-    if clock.is_on_break(now):
-        raise OnBreak("You are on a rest break, so this change was not saved. End the break to "
-                      "carry on.")
-    if not clock.accepts_answer(now, grace):
-        raise TimeUp("Time is up: this answer reached the server after the deadline and was not "
-                     "saved.")
+    refused = answers.refusal(attempt.status, attempt.submitted_reason, attempt.clock, now, grace)
+    if refused is not None:
+        raise refused
 
 
 @dataclass(frozen=True)
@@ -236,7 +224,7 @@ class SaveResult:
 def save_answer(session: Session, attempt: Attempt, position: int, choice: int | None, seq: int,
                 now: datetime, grace: timedelta) -> SaveResult:
     """Store an answer if it is the newest for its question; older or repeated saves change nothing."""
-    if not isinstance(seq, int) or isinstance(seq, bool) or not 0 < seq < MAX_SEQ:
+    if not answers.is_seq(seq):
         raise BadRequest("seq must be a whole number counting up from 1.")
     _check_open_for_answers(attempt, now, grace)
     question = question_at(session, attempt, position)
@@ -246,15 +234,11 @@ def save_answer(session: Session, attempt: Attempt, position: int, choice: int |
                         f"{len(question.option_order) - 1}, or null to clear the answer.")
     letter = None if choice is None else question.option_order[choice]
     attempt.last_seen_at = now
-    if seq < question.seq or (seq == question.seq and letter != question.chosen):
-        status = "stale"
-    elif seq == question.seq:
-        status = "duplicate"
-    else:
+    status = answers.outcome(question.seq, question.chosen, seq, letter)
+    if status == "saved":
         question.chosen = letter
         question.seq = seq
         question.answered_at = now
-        status = "saved"
     attempt.last_seq = max(attempt.last_seq, seq)
     return SaveResult(status, position, display_choice(question), question.seq)
 
@@ -274,19 +258,15 @@ def set_flag(session: Session, attempt: Attempt, position: int, flagged: bool, n
     flag queued offline cannot undo a newer one made on another computer. A flag without a
     number (the no-JavaScript form) always applies, and counts as newer than any before it.
     """
-    if seq is not None and (not isinstance(seq, int) or isinstance(seq, bool)
-                            or not 0 < seq < MAX_SEQ):
+    if seq is not None and not answers.is_seq(seq):
         raise BadRequest("seq must be a whole number counting up from 1.")
     _check_open_for_answers(attempt, now, grace)
     question = question_at(session, attempt, position)
     attempt.last_seen_at = now
     if seq is None:
         seq = max(attempt.last_seq, question.flag_seq) + 1
-    if seq < question.flag_seq or (seq == question.flag_seq and bool(flagged) != question.flagged):
-        status = "stale"
-    elif seq == question.flag_seq:
-        status = "duplicate"
-    else:
+    status = answers.outcome(question.flag_seq, question.flagged, seq, bool(flagged))
+    if status == "saved":
         question.flagged = bool(flagged)
         question.flag_seq = seq
         status = "saved"

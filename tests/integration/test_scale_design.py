@@ -171,3 +171,40 @@ def test_waiting_too_long_for_the_write_lock_is_a_time_out_not_a_race_to_run_aga
             connection.execute(text("UPDATE sitting SET title = title"))
     impatient.dispose()
     assert not is_lost_write_race(refused.value)
+
+
+class Statements:
+    """Record the SQL statements the app's engine runs while in use."""
+
+    def __init__(self, app):
+        self.engine = app.extensions["quiz.engine"]
+        self.seen = []
+
+    def __enter__(self):
+        event.listen(self.engine, "before_cursor_execute", self._note)
+        return self.seen
+
+    def __exit__(self, *_exc):
+        event.remove(self.engine, "before_cursor_execute", self._note)
+
+    def _note(self, _conn, _cursor, statement, *_args):
+        self.seen.append(statement.split(None, 1)[0].upper())
+
+
+def test_a_save_is_one_read_and_two_updates_with_no_separate_user_load(app, client, auth, started):
+    auth.login("alice")
+    with Statements(app) as seen:
+        reply = client.post(f"/api/attempts/{started.id}/answers",
+                            json={"position": 1, "choice": 2, "seq": 1})
+    assert reply.json["status"] == "saved"
+    assert [s for s in seen if s in ("SELECT", "UPDATE", "INSERT", "DELETE")] == [
+        "SELECT", "UPDATE", "UPDATE"]
+
+
+def test_a_status_poll_reads_twice_and_writes_nothing(app, client, auth, started):
+    auth.login("alice")
+    with Statements(app) as seen:
+        reply = client.get(f"/api/attempts/{started.id}/status")
+    assert reply.json["state"] == "in_progress"
+    assert [s for s in seen if s in ("SELECT", "UPDATE", "INSERT", "DELETE")] == [
+        "SELECT", "SELECT"]

@@ -1,0 +1,221 @@
+"""The requests every candidate makes many times, each in a few small Core statements.
+
+Saving an answer, the status poll and the push stream's reads run through here rather than
+through the ORM: one SELECT finds the attempt of the signed-in candidate together with the
+account's role and session version (the same check the user loader makes, so a revoked session
+is refused as before), the attempt's clock and, for a save, the question; a save then writes one
+UPDATE of the question and one of the attempt and commits. No ORM object is built, no template
+rendered.
+
+Only the ordinary case is decided here. Whatever else happens (not signed in, a revoked
+session, someone else's attempt, a question not on the paper, time run out but not yet
+submitted, a malformed request) the function returns None, having changed nothing, and the
+caller runs the general path (routes.py, service.py), which answers it exactly as it always has.
+The rules are the ones the general path uses: answers.py, clock.py, present.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import bindparam, case, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from quiz.accounts.models import User
+from quiz.db import UTCDateTime, begin_write
+from quiz.delivery import answers, presence, present
+from quiz.delivery.clock import AttemptClock
+from quiz.delivery.models import Attempt, AttemptQuestion, clock_of
+from quiz.invigilation.messages import RoomMessage
+
+_attempt = Attempt.__table__
+_user = User.__table__
+_question = AttemptQuestion.__table__
+_message = RoomMessage.__table__
+
+_ATTEMPT_COLUMNS = ("id", "sitting_id", "candidate_id", "status", "submitted_reason", "started_at",
+                    "duration_seconds", "extra_seconds", "paused_seconds", "paused_since",
+                    "break_allowance_seconds", "break_used_seconds", "on_break_since", "last_seq")
+_WHO = (_user.c.role.label("user_role"), _user.c.active.label("user_active"),
+        _user.c.session_version.label("user_session_version"))
+
+
+@dataclass(frozen=True)
+class AttemptRow:
+    """An attempt's own columns as one SELECT read them: enough for the clock and the status."""
+
+    id: int
+    sitting_id: int
+    candidate_id: int
+    status: str
+    submitted_reason: str | None
+    started_at: datetime
+    duration_seconds: int
+    extra_seconds: int
+    paused_seconds: float
+    paused_since: datetime | None
+    break_allowance_seconds: int
+    break_used_seconds: float
+    on_break_since: datetime | None
+    last_seq: int
+
+    @classmethod
+    def of(cls, row) -> AttemptRow:
+        """Return the attempt's part of a result row."""
+        mapping = row._mapping
+        return cls(*(mapping[name] for name in _ATTEMPT_COLUMNS))
+
+    @property
+    def clock(self) -> AttemptClock:
+        """Return the attempt's timing facts for the clock rules."""
+        return clock_of(self)
+
+    @property
+    def is_open(self) -> bool:
+        """Return whether the attempt can still take answers (time permitting)."""
+        return self.status == "in_progress"
+
+    def is_due(self, now: datetime, grace: timedelta) -> bool:
+        """Return whether time has run out and the attempt waits to be submitted."""
+        return self.status == "in_progress" and self.clock.is_due_for_finalising(now, grace)
+
+
+def holds_session(row, version: str) -> bool:
+    """Return whether a row's account is an active candidate whose session version is `version`
+    (User.holds_session, on the columns read with the attempt)."""
+    return (row.user_role == "candidate" and bool(row.user_active)
+            and version == str(row.user_session_version or 0))
+
+
+def _attempt_of_candidate():
+    return (select(*(_attempt.c[name] for name in _ATTEMPT_COLUMNS), *_WHO)
+            .join(_user, _user.c.id == _attempt.c.candidate_id)
+            .where(_attempt.c.id == bindparam("attempt_id"),
+                   _attempt.c.candidate_id == bindparam("user_id")))
+
+
+def _count(column):
+    return (select(func.count(column)).where(_question.c.attempt_id == _attempt.c.id)
+            .scalar_subquery())
+
+
+# A save: the attempt (row-locked on PostgreSQL; SQLite's write lock is already held), the
+# account, and the question, in one statement.
+_READ_FOR_SAVE = (
+    _attempt_of_candidate()
+    .add_columns(_question.c.id.label("question_id"), _question.c.option_order,
+                 _question.c.seq.label("question_seq"), _question.c.chosen)
+    .join(_question, (_question.c.attempt_id == _attempt.c.id)
+          & (_question.c.position == bindparam("position")))
+    .with_for_update(of=_attempt))
+_STORE_ANSWER = (
+    update(_question).where(_question.c.id == bindparam("question_id"))
+    .values(chosen=bindparam("new_chosen"), seq=bindparam("new_seq"),
+            answered_at=bindparam("now", type_=UTCDateTime())))
+_TOUCH_ATTEMPT = (
+    update(_attempt).where(_attempt.c.id == bindparam("attempt_id"))
+    .values(last_seq=case((_attempt.c.last_seq < bindparam("new_seq"), bindparam("new_seq")),
+                          else_=_attempt.c.last_seq),
+            last_seen_at=bindparam("now", type_=UTCDateTime())))
+# The status: the attempt, the account, and how many questions there are and are answered.
+_READ_STATUS = _attempt_of_candidate().add_columns(
+    _count(_question.c.chosen).label("answered"), _count(_question.c.id).label("questions"))
+_MESSAGES = (
+    select(_message.c.id, _message.c.body, _message.c.sender_name, _message.c.sent_at,
+           _message.c.attempt_id)
+    .where(_message.c.sitting_id == bindparam("sitting_id"),
+           or_(_message.c.attempt_id.is_(None), _message.c.attempt_id == bindparam("attempt_id")))
+    .order_by(_message.c.sent_at, _message.c.id))
+
+
+def save_answer(session: Session, who: tuple[int, str], attempt_id: int, position: int,
+                choice: int | None, seq: int, now: datetime, grace: timedelta) -> dict | None:
+    """Store an answer for the signed-in candidate, committed; return the reply, or None (nothing
+    changed) when the general path must answer.
+
+    A refusal the rules make (paused, on a break, after the deadline, submitted) is raised as
+    the general path raises it, with nothing changed.
+    """
+    user_id, version = who
+    if not answers.is_seq(seq):
+        return None
+    begin_write(session)  # SQLite: the write lock from the read to the commit; nothing renders
+    connection = session.connection()
+    row = connection.execute(_READ_FOR_SAVE, {"attempt_id": attempt_id, "user_id": user_id,
+                                              "position": position}).first()
+    if row is None or not holds_session(row, version):
+        session.rollback()
+        return None
+    attempt = AttemptRow.of(row)
+    if attempt.is_due(now, grace):  # submitting it is the general path's work
+        session.rollback()
+        return None
+    refused = answers.refusal(attempt.status, attempt.submitted_reason, attempt.clock, now, grace)
+    if refused is not None:
+        raise refused
+    order = row.option_order
+    if choice is not None and not 0 <= choice < len(order):
+        session.rollback()
+        return None
+    letter = None if choice is None else order[choice]
+    status = answers.outcome(row.question_seq, row.chosen, seq, letter)
+    held, held_seq = row.chosen, row.question_seq
+    if status == "saved":
+        connection.execute(_STORE_ANSWER, {"question_id": row.question_id, "new_chosen": letter,
+                                           "new_seq": seq, "now": now})
+        connection.execute(_TOUCH_ATTEMPT, {"attempt_id": attempt.id, "new_seq": seq, "now": now})
+        session.commit()
+        held, held_seq = letter, seq
+    else:  # a retry or an overtaken save changes nothing; the browser was heard from all the same
+        session.rollback()
+        presence.note_heard(attempt.id, now)
+    return {"status": status, "position": position,
+            "choice": None if held is None else order.index(held), "seq": held_seq,
+            **present.timing(attempt, now)}
+
+
+@dataclass(frozen=True)
+class StatusRead:
+    """What one status read found: the attempt, its counts, and whose session may see it."""
+
+    attempt: AttemptRow
+    answered: int
+    questions: int
+    row: object
+
+    def holds_session(self, version: str) -> bool:
+        """Return whether the session with this version may still see the attempt."""
+        return holds_session(self.row, version)
+
+
+def read_status(connection, attempt_id: int, user_id: int) -> StatusRead | None:
+    """Return the candidate's attempt with its counts, or None if they have no such attempt."""
+    row = connection.execute(_READ_STATUS, {"attempt_id": attempt_id, "user_id": user_id}).first()
+    if row is None:
+        return None
+    return StatusRead(AttemptRow.of(row), row.answered, row.questions, row)
+
+
+def status_payload(connection, found: StatusRead, now: datetime) -> dict:
+    """Return the status payload (present.status_of) for what read_status found."""
+    attempt = found.attempt
+    messages = connection.execute(_MESSAGES, {"sitting_id": attempt.sitting_id,
+                                              "attempt_id": attempt.id}).all()
+    return present.status_of(attempt, found.answered, found.questions, messages, now)
+
+
+def status(session: Session, who: tuple[int, str], attempt_id: int, now: datetime,
+           grace: timedelta) -> tuple[StatusRead, dict] | None:
+    """Return the signed-in candidate's attempt and its status payload, reading only; or None
+    when the general path must answer (it also submits an attempt whose time ran out)."""
+    user_id, version = who
+    connection = session.connection()
+    found = read_status(connection, attempt_id, user_id)
+    if found is None or not found.holds_session(version) or found.attempt.is_due(now, grace):
+        session.rollback()
+        return None
+    payload = status_payload(connection, found, now)
+    session.rollback()  # only read: end the read transaction now
+    if found.attempt.is_open:
+        presence.note_heard(found.attempt.id, now)  # written in a batch, not by this request
+    return found, payload
