@@ -90,8 +90,25 @@ def test_a_question_page_view_writes_nothing_to_the_database(alice, engine, star
     assert presence.pending(engine) == {started.id: clock()}
 
 
+@pytest.fixture
+def quiet_flusher(app, alice, engine, started):
+    """The process's flusher thread sleeps an hour, so only the test's own flush writes."""
+    app.config["QUIZ_PRESENCE_FLUSH_SECONDS"] = 3600.0
+    alice.get(f"/api/attempts/{started.id}/status")  # the flusher wakes once, then sleeps an hour
+    state = presence._this_process()
+    for _ in range(200):
+        if not state.wake.is_set():
+            break
+        time.sleep(0.01)
+    presence.flush(engine)
+    yield
+    app.config["QUIZ_PRESENCE_FLUSH_SECONDS"] = 5.0
+    alice.get(f"/api/attempts/{started.id}/status")  # the flusher goes back to every 5 s
+
+
 def test_a_status_poll_shows_as_last_heard_on_the_board_after_a_flush(alice, ivy, engine, exam,
-                                                                      started, clock):
+                                                                      started, clock,
+                                                                      quiet_flusher):
     clock.advance(minutes=3)
     alice.get(f"/api/attempts/{started.id}/status")
     assert board_row(ivy, exam, "Alice")["last_seen_seconds_ago"] == 180  # not written yet
