@@ -142,18 +142,27 @@ def bank_show(blueprint: str, as_json: bool):
 
 @bank.command("coverage")
 @click.argument("blueprint")
+@click.option("--range", "by_range", is_flag=True,
+              help="Every Range point of the handbook with its live items, instead.")
 @click.option("--json", "as_json", is_flag=True, help="Print the coverage as JSON.")
-def bank_coverage(blueprint: str, as_json: bool):
-    """Print live items per outcome and criterion against what a paper draws."""
-    from quiz.itembank.coverage import coverage, render
-    from quiz.itembank.service import UnknownBlueprint, get_blueprint, stored_items
+def bank_coverage(blueprint: str, by_range: bool, as_json: bool):
+    """Print live items per outcome and criterion against what a paper draws (or per Range point)."""
+    from quiz.itembank.coverage import coverage, render, render_range
+    from quiz.itembank.service import (
+        NoRangeList, UnknownBlueprint, get_blueprint, range_coverage_of, stored_items,
+    )
     with app_session(commit=False) as session:
         try:
             record = get_blueprint(session, blueprint)
-        except UnknownBlueprint as err:
+            if by_range:
+                report = range_coverage_of(session, record)
+            else:
+                report = coverage(record.to_domain(), stored_items(session, record.code))
+        except (UnknownBlueprint, NoRangeList) as err:
             raise click.ClickException(str(err))
-        report = coverage(record.to_domain(), stored_items(session, record.code))
-    if as_json:
+    if by_range and not as_json:
+        click.echo("\n".join(render_range(report)))
+    elif as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:
         click.echo("\n".join(render(report)))

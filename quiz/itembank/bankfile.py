@@ -1,6 +1,7 @@
 """Read bank files (blueprint.yaml and items/*.yaml) and report every problem as FILE:LINE."""
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -8,13 +9,16 @@ from pathlib import Path
 import yaml
 
 from quiz.itembank.domain import (
-    DIFFICULTIES, OPTION_LETTERS, STATUSES, BankItem, Blueprint, ItemContent, OutcomeSpec,
+    DIFFICULTIES, FORMS, OPTION_LETTERS, STATUSES, BankItem, Blueprint, ItemContent, OutcomeSpec,
+    RangeList,
 )
 
 BLUEPRINT_FILE = "blueprint.yaml"
-ITEM_FIELDS_REQUIRED = ("id", "criterion", "status", "difficulty", "stem", "options", "key",
-                        "rationale")
-ITEM_FIELDS_OPTIONAL = ("enemies", "type")
+RANGE_FILE = "range.yaml"
+# enemies is required so that "checked, none" (enemies: []) differs from "never checked".
+ITEM_FIELDS_REQUIRED = ("id", "criterion", "status", "difficulty", "form", "stem", "options",
+                        "key", "rationale", "range", "enemies")
+ITEM_FIELDS_OPTIONAL = ("type",)
 ITEM_TYPES = ("single_best_answer",)
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 BANK_PATTERN = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9-]+$")
@@ -38,6 +42,7 @@ class BankSet:
 
     blueprints: dict[str, Blueprint] = field(default_factory=dict)
     items: dict[str, list[BankItem]] = field(default_factory=dict)
+    ranges: dict[str, RangeList] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -152,7 +157,8 @@ def read_blueprint(path: Path, problems: list[Problem]) -> Blueprint | None:
         return None
     required = ("blueprint", "qualification", "unit", "title", "duration_minutes",
                 "pass_mark_percent", "outcomes")
-    optional = ("qualification_title", "minimum_live_per_criterion")
+    optional = ("qualification_title", "minimum_live_per_criterion",
+                "minimum_live_per_range_point", "minimum_decision_or_application_percent")
     reader.reject_unknown(fields, required + optional, "the blueprint")
     if not reader.require(fields, required, root, "the blueprint"):
         return None
@@ -169,6 +175,14 @@ def read_blueprint(path: Path, problems: list[Problem]) -> Blueprint | None:
     if "minimum_live_per_criterion" in fields:
         minimum = reader.integer(fields["minimum_live_per_criterion"][1],
                                  "minimum_live_per_criterion") or 0
+    per_point = 0
+    if "minimum_live_per_range_point" in fields:
+        per_point = reader.integer(fields["minimum_live_per_range_point"][1],
+                                   "minimum_live_per_range_point") or 0
+    applied = 0.0
+    if "minimum_decision_or_application_percent" in fields:
+        applied = reader.number(fields["minimum_decision_or_application_percent"][1],
+                                "minimum_decision_or_application_percent", 0, 100) or 0.0
     outcomes = _read_outcomes(reader, fields["outcomes"][1])
     if len(problems) > before or not outcomes:
         return None
@@ -178,7 +192,8 @@ def read_blueprint(path: Path, problems: list[Problem]) -> Blueprint | None:
         qualification_title=(reader.text(fields["qualification_title"][1], "qualification_title")
                              if "qualification_title" in fields else ""),
         duration_minutes=duration, pass_mark_percent=pass_mark,
-        minimum_live_per_criterion=minimum, outcomes=tuple(outcomes),
+        minimum_live_per_criterion=minimum, minimum_live_per_range_point=per_point,
+        minimum_decision_or_application_percent=applied, outcomes=tuple(outcomes),
     )
 
 
@@ -223,9 +238,13 @@ def _read_outcomes(reader: _Reader, node) -> list[OutcomeSpec]:
     return outcomes
 
 
-def read_item_file(path: Path, blueprints: dict[str, Blueprint],
-                   problems: list[Problem]) -> list[BankItem]:
-    """Read and check one file of items against the blueprints it may belong to."""
+def read_item_file(path: Path, blueprints: dict[str, Blueprint], problems: list[Problem],
+                   ranges: dict[str, RangeList] | None = None) -> list[BankItem]:
+    """Read and check one file of items against the blueprints (and Range lists) it may use.
+
+    A bank missing from ranges has had its range.yaml reported already: its items' range ids
+    are then checked for shape only.
+    """
     reader = _Reader(str(path), problems)
     root = reader.compose(path.read_text(encoding="utf-8"))
     if root is None:
@@ -246,14 +265,16 @@ def read_item_file(path: Path, blueprints: dict[str, Blueprint],
         return []
     entries = reader.sequence(fields["items"][1], "items")
     items = []
+    range_list = (ranges or {}).get(blueprint.code)
     for entry in entries or []:
-        item = _read_item(reader, entry, blueprint)
+        item = _read_item(reader, entry, blueprint, range_list)
         if item is not None:
             items.append(item)
     return items
 
 
-def _read_item(reader: _Reader, node, blueprint: Blueprint) -> BankItem | None:
+def _read_item(reader: _Reader, node, blueprint: Blueprint,
+               range_list: RangeList | None) -> BankItem | None:
     """Read one item; return None (with problems recorded) if anything is wrong."""
     fields = reader.mapping(node, "an item")
     if fields is None:
@@ -288,21 +309,68 @@ def _read_item(reader: _Reader, node, blueprint: Blueprint) -> BankItem | None:
     options = _read_options(reader, fields["options"][1], label)
     key = _choice(reader, fields["key"][1], "key", OPTION_LETTERS, label)
     rationale = reader.text(fields["rationale"][1], f"{label}: rationale")
-    enemies: list[str] = []
-    if "enemies" in fields:
-        for enemy_node in reader.sequence(fields["enemies"][1], "enemies") or []:
-            enemy = reader.text(enemy_node, "an enemy id")
-            if enemy == item_id:
-                reader.problem(enemy_node, f"{label} lists itself as an enemy")
-            elif enemy:
-                enemies.append(enemy)
+    form = _choice(reader, fields["form"][1], "form", FORMS, label)
+    range_ids = _read_range_ids(reader, fields["range"][1], criterion if outcome else None,
+                                range_list, label)
+    enemies = _read_enemies(reader, fields["enemies"][1], item_id, label)
     if len(reader.problems) > before:
         return None
     content = ItemContent(stem=stem, options=options, key=key, rationale=rationale,
-                          difficulty=difficulty, enemies=tuple(enemies))
+                          difficulty=difficulty, enemies=tuple(enemies),
+                          range_ids=tuple(range_ids), form=form)
     return BankItem(item_id=item_id, bank=blueprint.code, criterion=criterion, outcome=outcome,
                     status=status, content=content, line=node.start_mark.line + 1,
                     path=reader.path)
+
+
+def _read_enemies(reader: _Reader, node, item_id: str | None, label: str) -> list[str]:
+    """Read the enemies list, where [] says the item was checked and has none."""
+    if isinstance(node, yaml.ScalarNode) and not node.value.strip():
+        reader.problem(node, f"{label}: enemies is empty; write 'enemies: []' once the item has "
+                             "been checked against the others and has none")
+        return []
+    enemies: list[str] = []
+    for enemy_node in reader.sequence(node, f"{label}: enemies") or []:
+        enemy = reader.text(enemy_node, "an enemy id")
+        if enemy == item_id:
+            reader.problem(enemy_node, f"{label} lists itself as an enemy")
+        elif enemy in enemies:
+            reader.problem(enemy_node, f"{label}: enemy {enemy} is listed twice")
+        elif enemy:
+            enemies.append(enemy)
+    return enemies
+
+
+def _read_range_ids(reader: _Reader, node, criterion: str | None, range_list: RangeList | None,
+                    label: str) -> list[str]:
+    """Read the Range points an item tests: at least one, each a point of its own criterion."""
+    entries = reader.sequence(node, f"{label}: range")
+    if entries is None:
+        return []
+    if not entries:
+        reader.problem(node, f"{label}: range is empty; name the Range point(s) from "
+                             f"{RANGE_FILE} that the item tests")
+    ids: list[str] = []
+    for entry in entries:
+        point_id = reader.text(entry, f"{label}: a range point")
+        if point_id is None:
+            continue
+        if point_id in ids:
+            reader.problem(entry, f"{label}: range point {point_id} is listed twice")
+            continue
+        ids.append(point_id)
+        if range_list is None:
+            continue
+        point = range_list.get(point_id)
+        if point is None:
+            near = difflib.get_close_matches(point_id, [p.id for p in range_list.points], n=1)
+            hint = f" (did you mean {near[0]}?)" if near else ""
+            reader.problem(entry, f"{label}: range point '{point_id}' is not in "
+                                  f"{RANGE_FILE}{hint}")
+        elif criterion and point.criterion != criterion:
+            reader.problem(entry, f"{label}: range point {point_id} belongs to criterion "
+                                  f"{point.criterion}, not to the item's criterion {criterion}")
+    return ids
 
 
 def _choice(reader: _Reader, node, what: str, allowed, label: str) -> str | None:
@@ -342,6 +410,7 @@ def read_banks(root: Path) -> BankSet:
     if not blueprint_paths:
         result.problems.append(Problem(str(root), 0, f"no {BLUEPRINT_FILE} found here or above"))
         return result
+    from quiz.itembank.rangefile import read_range_file  # it builds on this module's reader
     item_paths: list[Path] = []
     for bp_path in blueprint_paths:
         blueprint = read_blueprint(bp_path, result.problems)
@@ -353,13 +422,16 @@ def read_banks(root: Path) -> BankSet:
             continue
         result.blueprints[blueprint.code] = blueprint
         result.items[blueprint.code] = []
+        range_list = read_range_file(bp_path.parent / RANGE_FILE, blueprint, result.problems)
+        if range_list is not None:
+            result.ranges[blueprint.code] = range_list
         folder = bp_path.parent / "items"
         paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
         if root.is_file() and root.name != BLUEPRINT_FILE:
             paths = [root]
         item_paths.extend(paths)
     for path in item_paths:
-        for item in read_item_file(path, result.blueprints, result.problems):
+        for item in read_item_file(path, result.blueprints, result.problems, result.ranges):
             result.items[item.bank].append(item)
     for code, items in result.items.items():
         _check_bank_as_a_whole(items, result.problems)

@@ -7,7 +7,7 @@ from sqlalchemy import JSON, ForeignKey, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quiz.db import Base, UTCDateTime
-from quiz.itembank.domain import Blueprint, ItemContent
+from quiz.itembank.domain import Blueprint, ItemContent, RangeList
 
 
 class BlueprintRecord(Base):
@@ -21,11 +21,17 @@ class BlueprintRecord(Base):
     duration_seconds: Mapped[int] = mapped_column(Integer)
     pass_mark_percent: Mapped[float]
     spec: Mapped[dict] = mapped_column(JSON)  # Blueprint.to_dict()
+    # RangeList.to_dict(): kept apart from spec, which every paper's assembly reads.
+    range_points: Mapped[dict | None] = mapped_column(JSON)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     def to_domain(self) -> Blueprint:
         """Return the plain blueprint the exam rules work with."""
         return Blueprint.from_dict(self.spec)
+
+    def range_list(self) -> RangeList | None:
+        """Return the unit's Range points, or None if the bank was loaded without them."""
+        return RangeList.from_dict(self.range_points) if self.range_points else None
 
 
 class Item(Base):
@@ -65,6 +71,8 @@ class ItemVersion(Base):
     rationale: Mapped[str] = mapped_column(Text, default="")
     difficulty: Mapped[str] = mapped_column(String(10), default="medium")
     enemies: Mapped[list] = mapped_column(JSON, default=list)  # item ids in the same bank
+    range_ids: Mapped[list | None] = mapped_column(JSON, default=list)  # Range point ids
+    form: Mapped[str | None] = mapped_column(String(20))  # domain.FORMS; None before 0010
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[str | None] = mapped_column(String(120))
 
@@ -76,4 +84,5 @@ class ItemVersion(Base):
         """Return the version's content as the plain shape the rules compare."""
         return ItemContent(stem=self.stem, options=dict(self.options), key=self.key,
                            rationale=self.rationale, difficulty=self.difficulty,
-                           enemies=tuple(self.enemies or ()))
+                           enemies=tuple(self.enemies or ()),
+                           range_ids=tuple(self.range_ids or ()), form=self.form or "")

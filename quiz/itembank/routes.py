@@ -53,6 +53,19 @@ def item(code: str, item_id: str):
                            version=found.current_version)
 
 
+@bp.route("/<path:code>/range")
+@role_required(*WRITERS)
+def range_coverage(code: str):
+    """Show every Range point of a bank with its live items, the gaps first."""
+    record = _blueprint(code)
+    try:
+        report, message = service.range_coverage_of(db(), record), ""
+    except service.NoRangeList as err:
+        report, message = None, str(err)
+    return render_template("bank/range.html", blueprint=record.to_domain(), report=report,
+                           message=message)
+
+
 def _blueprint(code: str):
     try:
         return service.get_blueprint(db(), code)

@@ -8,13 +8,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from quiz.errors import NotFound
+from quiz.itembank.coverage import RangeCoverage, range_coverage
 from quiz.itembank.bankfile import BankSet
-from quiz.itembank.domain import BankItem, Blueprint, Candidate
+from quiz.itembank.domain import BankItem, Blueprint, Candidate, RangeList
 from quiz.itembank.models import BlueprintRecord, Item, ItemVersion
 
 
 class UnknownBlueprint(LookupError):
     """No blueprint is loaded under that code."""
+
+
+class NoRangeList(LookupError):
+    """The bank was loaded without its Range points."""
 
 
 @dataclass
@@ -43,7 +48,7 @@ def load_banks(session: Session, banks: BankSet, now: datetime, actor: str = "ba
         raise ValueError(f"refusing to load banks with {len(banks.problems)} problem(s)")
     report = LoadReport()
     for code, blueprint in banks.blueprints.items():
-        save_blueprint(session, blueprint, now)
+        save_blueprint(session, blueprint, now, banks.ranges.get(code))
         report.blueprints += 1
         existing = {item.item_id: item for item in session.scalars(
             select(Item).where(Item.bank == code))}
@@ -53,8 +58,9 @@ def load_banks(session: Session, banks: BankSet, now: datetime, actor: str = "ba
     return report
 
 
-def save_blueprint(session: Session, blueprint: Blueprint, now: datetime) -> BlueprintRecord:
-    """Create or update the stored copy of a blueprint."""
+def save_blueprint(session: Session, blueprint: Blueprint, now: datetime,
+                   range_list: RangeList | None = None) -> BlueprintRecord:
+    """Create or update the stored copy of a blueprint (and its Range points, when given)."""
     record = session.scalar(select(BlueprintRecord).where(BlueprintRecord.code == blueprint.code))
     if record is None:
         record = BlueprintRecord(code=blueprint.code)
@@ -63,6 +69,8 @@ def save_blueprint(session: Session, blueprint: Blueprint, now: datetime) -> Blu
     record.duration_seconds = blueprint.duration_minutes * 60
     record.pass_mark_percent = blueprint.pass_mark_percent
     record.spec = blueprint.to_dict()
+    if range_list is not None:
+        record.range_points = range_list.to_dict()
     record.updated_at = now
     return record
 
@@ -91,7 +99,8 @@ def _upsert_item(session, item: Item | None, bank_item: BankItem, now, actor, re
         version = ItemVersion(
             item=item, version=number, stem=content.stem, options=dict(content.options),
             key=content.key, rationale=content.rationale, difficulty=content.difficulty,
-            enemies=list(content.enemies), created_at=now, created_by=actor)
+            enemies=list(content.enemies), range_ids=list(content.range_ids),
+            form=content.form or None, created_at=now, created_by=actor)
         session.add(version)
         session.flush()
         item.current_version = version
@@ -118,6 +127,19 @@ def live_candidates(session: Session, bank: str) -> list[Candidate]:
                       criterion=criterion, options=tuple(options),
                       enemies=frozenset(enemies or ()))
             for item_id, outcome, criterion, version_id, options, enemies in rows]
+
+
+def range_coverage_of(session: Session, record: BlueprintRecord) -> RangeCoverage:
+    """Return every Range point of a stored bank with the items naming it, or raise NoRangeList."""
+    range_list = record.range_list()
+    if range_list is None:
+        raise NoRangeList(f"{record.code} was loaded without its Range points: load the bank "
+                          "folder again, with its range.yaml")
+    rows = session.execute(
+        select(Item.item_id, Item.status, ItemVersion.range_ids)
+        .join(ItemVersion, ItemVersion.id == Item.current_version_id)
+        .where(Item.bank == record.code))
+    return range_coverage(range_list, record.to_domain().minimum_live_per_range_point, rows)
 
 
 def blueprints(session: Session) -> list[BlueprintRecord]:
@@ -150,7 +172,8 @@ def bank_listing(session: Session, bank: str) -> dict:
             "id": item.item_id, "version": version.version, "status": item.status,
             "outcome": item.outcome, "criterion": item.criterion, "stem": version.stem,
             "options": [{"letter": k, "text": v} for k, v in version.options.items()],
-            "key": version.key, "difficulty": version.difficulty,
+            "key": version.key, "difficulty": version.difficulty, "form": version.form,
+            "range": list(version.range_ids or []),
             "enemies": list(version.enemies or []), "rationale": version.rationale,
             "needs_review": item.needs_review, "source": item.source_path})
     return {"blueprint": record.code, "title": record.title, "items": items}
