@@ -98,16 +98,28 @@ def bank_validate(path: str):
 @bank.command("lint")
 @click.argument("path", default=DEFAULT_BANKS)
 def bank_lint(path: str):
-    """Judge the quality of valid banks; exit non-zero if any error is found."""
-    from quiz.itembank.lint import ERROR, lint_bank
+    """Judge the quality of valid banks; exit non-zero if any error is found.
+
+    After the findings, print the figures the rules judge: what length cues are worth to a
+    test-wise candidate, and the share of each question form.
+    """
+    from quiz.itembank.figures import form_shares, longest_option_figures
+    from quiz.itembank.lint import ERROR, LintThresholds, lint_bank
     banks = _read_or_fail(path)
     errors = 0
+    thresholds = LintThresholds()
     for code, items in banks.items.items():
-        findings = lint_bank(banks.blueprints[code], items)
+        blueprint = banks.blueprints[code]
+        findings = lint_bank(blueprint, items, thresholds, banks.ranges.get(code))
         for finding in findings:
             click.echo(str(finding), err=finding.severity == ERROR)
         bank_errors = sum(1 for f in findings if f.severity == ERROR)
         errors += bank_errors
+        live = [item for item in items if item.status == "live"]
+        figures = longest_option_figures(live, thresholds.longest_key_significance)
+        shares = form_shares(live, blueprint.minimum_decision_or_application_percent)
+        for line in figures.lines() + shares.lines():
+            click.echo(f"{code}: {line}")
         click.echo(f"{code}: {len(items)} items, {bank_errors} error(s), "
                    f"{len(findings) - bank_errors} warning(s)")
     if errors:

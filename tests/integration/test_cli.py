@@ -187,6 +187,18 @@ def test_bank_coverage_by_range_of_a_bank_loaded_without_its_range_says_so(cli, 
     assert "was loaded without its Range points: load the bank folder again" in result.output
 
 
+def test_lint_prints_the_length_cue_and_question_form_figures(cli, good_bank):
+    path = good_bank / "9999-01" / "101" / "items" / "1.1.yaml"
+    path.write_text(path.read_text().replace("form: recall", "form: decision", 1))
+    result = cli("bank", "lint", str(good_bank))  # "Charlie aN" is the longest option of each
+    assert ("9999-01/101: longest option: 4 of 4 live items have a strictly longest option; "
+            "it is the key in 0 (0%, chance 25%; two-sided exact binomial p = 0.63)") in result.output
+    assert ("9999-01/101: expected score of never choosing the longest option: 33.3% "
+            "(a bank keyed at random: 8.3% to 33.3%)") in result.output
+    assert ("9999-01/101: question forms of the 4 live items: recall 3 (75%), label 0 (0%), "
+            "decision 1 (25%), application 0 (0%)") in result.output
+
+
 def test_a_command_on_a_database_without_tables_says_to_upgrade_it(tmp_path, monkeypatch):
     monkeypatch.setenv("QUIZ_DATABASE_URL", f"sqlite:///{tmp_path / 'empty.sqlite3'}")
     result = CliRunner().invoke(main, ["paper", "2794-03/315", "--seed", "1"])
