@@ -21,6 +21,8 @@ class Config:
         self.QUIZ_FINALISE_EVERY_SECONDS = float(os.environ.get("QUIZ_FINALISE_EVERY_SECONDS", "10"))
         # How often a candidate's page checks in (pauses, extra time, closing reach it this fast).
         self.QUIZ_STATUS_POLL_SECONDS = int(os.environ.get("QUIZ_STATUS_POLL_SECONDS", "10"))
+        # Last-heard times from polls are kept in memory and written in one batch this often.
+        self.QUIZ_PRESENCE_FLUSH_SECONDS = float(os.environ.get("QUIZ_PRESENCE_FLUSH_SECONDS", "5"))
         self.QUIZ_BOARD_POLL_SECONDS = int(os.environ.get("QUIZ_BOARD_POLL_SECONDS", "5"))
         # Times are stored in UTC and shown (and typed) in the centres' local time.
         self.QUIZ_TIMEZONE = os.environ.get("QUIZ_TIMEZONE", "Europe/London")

@@ -25,7 +25,8 @@ DEMO_PASSWORD = "demo-pass-2794"
 DEMO_ACCOUNTS = [
     # username, role, full name, candidate number, access arrangements
     ("candidate", "candidate", "Alex Morgan", "0001", {}),
-    ("candidate2", "candidate", "Sam Patel", "0002", {"extra_time_percent": 25, "large_text": True}),
+    ("candidate2", "candidate", "Sam Patel", "0002", {"extra_time_percent": 25, "large_text": True,
+                                                   "rest_break_minutes": 10}),
     ("invigilator", "invigilator", "Jo Reid", None, {}),
     ("writer", "item_writer", "Pat Lee", None, {}),
     ("reviewer", "item_writer", "Robin Shaw", None, {}),
@@ -49,6 +50,9 @@ def prepare_demo(session: Session, banks: BankSet, now: datetime) -> list[str]:
             user = create_user(session, username=username, password=DEMO_PASSWORD, full_name=name,
                                role=role, centre=centre if role in ("candidate", "invigilator") else None,
                                candidate_number=number, now=now, **arrangements)
+        else:  # a demo database made before an arrangement existed gets it too
+            for name_, value in arrangements.items():
+                setattr(user, name_, value)
         users[username] = user
     sitting = _open_demo_sitting(session, centre, users["invigilator"], now)
     scheduled = _scheduled_demo_sitting(session, centre, users["invigilator"], now)

@@ -39,5 +39,9 @@ class AttemptPaused(Refused):
     code = "paused"
 
 
+class OnBreak(Refused):
+    code = "on_break"
+
+
 class AttemptClosed(Refused):
     code = "attempt_closed"

@@ -9,6 +9,7 @@ from sqlalchemy import text
 
 from quiz import create_app
 from quiz.db import make_engine, make_session_factory
+from quiz.delivery import presence
 from quiz.migrate import upgrade
 from quiz.models import metadata
 from tests import factories
@@ -90,6 +91,7 @@ def app(db_url, clock):
                       "QUIZ_ANSWER_GRACE_SECONDS": 2, "QUIZ_CLOCK": clock})
     yield app
     engine = app.extensions["quiz.engine"]
+    presence.flush(engine)  # no last-heard time noted here may land in the next test's rows
     _empty_all_tables(engine)
     engine.dispose()
 

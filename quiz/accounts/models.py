@@ -48,6 +48,8 @@ class User(UserMixin, Base):
     extra_time_percent: Mapped[int] = mapped_column(Integer, default=0)
     large_text: Mapped[bool] = mapped_column(Boolean, default=False)
     high_contrast: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Supervised rest breaks that stop the clock, up to this many minutes per test.
+    rest_break_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     centre: Mapped[Centre | None] = relationship()

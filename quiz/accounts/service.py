@@ -63,7 +63,8 @@ def create_user(session: Session, *, username: str, password: str, full_name: st
                 candidate_number=candidate_number, active=True, created_at=now,
                 extra_time_percent=arrangements.get("extra_time_percent", 0),
                 large_text=arrangements.get("large_text", False),
-                high_contrast=arrangements.get("high_contrast", False))
+                high_contrast=arrangements.get("high_contrast", False),
+                rest_break_minutes=arrangements.get("rest_break_minutes", 0))
     user.set_password(password)
     session.add(user)
     session.flush()

@@ -78,6 +78,10 @@ class Attempt(Base):
     extra_seconds: Mapped[int] = mapped_column(Integer, default=0)
     paused_seconds: Mapped[float] = mapped_column(Float, default=0.0)
     paused_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Rest breaks: the allowance is copied from the candidate at start, like extra time.
+    break_allowance_seconds: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    break_used_seconds: Mapped[float] = mapped_column(Float, default=0.0, server_default="0")
+    on_break_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     last_seq: Mapped[int] = mapped_column(BigInteger, default=0)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -105,13 +109,18 @@ class Attempt(Base):
             extra=timedelta(seconds=self.extra_seconds),
             paused_total=timedelta(seconds=self.paused_seconds),
             paused_since=self.paused_since,
+            break_allowance=timedelta(seconds=self.break_allowance_seconds or 0),
+            break_used=timedelta(seconds=self.break_used_seconds or 0.0),
+            on_break_since=self.on_break_since,
         )
 
     def set_clock(self, clock: AttemptClock) -> None:
-        """Store what a clock rule changed (pause, resume, extra time)."""
+        """Store what a clock rule changed (pause, resume, extra time, a rest break)."""
         self.extra_seconds = int(clock.extra.total_seconds())
         self.paused_seconds = clock.paused_total.total_seconds()
         self.paused_since = clock.paused_since
+        self.break_used_seconds = clock.break_used.total_seconds()
+        self.on_break_since = clock.on_break_since
 
     @property
     def is_open(self) -> bool:

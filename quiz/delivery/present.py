@@ -4,7 +4,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy.orm import Session
+
 from quiz.delivery.models import Attempt, AttemptQuestion
+from quiz.invigilation.messages import RoomMessage, messages_for
 
 DISPLAY_LETTERS = "ABCDEFGH"
 
@@ -51,17 +54,41 @@ def timing(attempt: Attempt, now: datetime) -> dict:
     }
 
 
-def status_payload(attempt: Attempt, now: datetime) -> dict:
-    """Return the attempt's state for the status poll."""
+def status_payload(session: Session, attempt: Attempt, now: datetime) -> dict:
+    """Return the attempt's state for the status poll and the event stream (docs/pages.md)."""
     answered = sum(1 for q in attempt.questions if q.chosen is not None)
-    return {"state": attempt_state(attempt), "answered": answered,
-            "questions": len(attempt.questions), "last_seq": attempt.last_seq, **timing(attempt, now)}
+    return {"state": attempt_state(attempt, now), "answered": answered,
+            "questions": len(attempt.questions), "last_seq": attempt.last_seq,
+            **timing(attempt, now), "break": rest_break(attempt, now),
+            "messages": [message_payload(m, attempt) for m in messages_for(session, attempt)]}
 
 
-def attempt_state(attempt: Attempt) -> str:
-    """Return the attempt's state as people name it."""
+def rest_break(attempt: Attempt, now: datetime) -> dict | None:
+    """Return the candidate's rest-break allowance and use, or None if they have no allowance."""
+    if not attempt.break_allowance_seconds:
+        return None
+    clock = attempt.clock
+    on_break = attempt.is_open and clock.is_on_break(now)
+    return {"allowance_seconds": attempt.break_allowance_seconds,
+            "used_seconds": round(clock.break_time(now).total_seconds(), 1),
+            "left_seconds": round(clock.break_left(now).total_seconds(), 1),
+            "on_break": on_break,
+            "since": clock.on_break_since.isoformat() if on_break else None}
+
+
+def message_payload(message: RoomMessage, attempt: Attempt) -> dict:
+    """Return one room message as the candidate's page shows it."""
+    return {"id": message.id, "body": message.body, "from": message.sender_name,
+            "sent_at": message.sent_at.isoformat(),
+            "to": "room" if message.attempt_id is None else "you"}
+
+
+def attempt_state(attempt: Attempt, now: datetime) -> str:
+    """Return the attempt's state as people name it: in_progress, paused, on_break, or its status."""
     if attempt.status == "in_progress":
-        return "paused" if attempt.paused_since is not None else "in_progress"
+        if attempt.paused_since is not None:
+            return "paused"
+        return "on_break" if attempt.clock.is_on_break(now) else "in_progress"
     return attempt.status
 
 

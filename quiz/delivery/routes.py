@@ -7,7 +7,7 @@ from flask import (Blueprint, current_app, flash, jsonify, redirect, render_temp
                    session as cookie, url_for)
 from flask_login import current_user
 
-from quiz.delivery import present, service
+from quiz.delivery import presence, present, service
 from quiz.delivery.forms import KeycodeForm
 from quiz.web.forms import ButtonForm
 from quiz.errors import BadRequest, Refused
@@ -118,12 +118,11 @@ def question(attempt_id: int, position: int):
     if request.method == "POST":
         return _answer_from_form(attempt, position)
     current = service.question_at(session, attempt, position)
-    service.heard_from(attempt, now())
-    session.commit()
+    presence.note_heard(attempt.id, now())  # written in a batch, not by this GET
     return render_template(
         "delivery/question.html", attempt=attempt, q=present.question_screen(current),
         total=len(attempt.questions), nav=present.navigator(attempt),
-        timing=present.timing(attempt, now()), state=present.attempt_state(attempt))
+        timing=present.timing(attempt, now()), state=present.attempt_state(attempt, now()))
 
 
 def _answer_from_form(attempt, position: int):
@@ -161,7 +160,7 @@ def review(attempt_id: int):
         return redirect(url_for("delivery.result", attempt_id=attempt.id))
     return render_template("delivery/review.html", attempt=attempt,
                            nav=present.navigator(attempt), timing=present.timing(attempt, now()),
-                           state=present.attempt_state(attempt), form=ButtonForm())
+                           state=present.attempt_state(attempt, now()), form=ButtonForm())
 
 
 @bp.route("/attempts/<int:attempt_id>/submit", methods=["GET", "POST"])
@@ -182,7 +181,7 @@ def submit(attempt_id: int):
                            unanswered=[n.position for n in nav if not n.answered],
                            flagged=[n.position for n in nav if n.flagged],
                            timing=present.timing(attempt, now()),
-                           state=present.attempt_state(attempt))
+                           state=present.attempt_state(attempt, now()))
 
 
 @bp.route("/attempts/<int:attempt_id>/result")
@@ -252,11 +251,10 @@ def set_flag(attempt_id: int):
 @role_required("candidate")
 def status(attempt_id: int):
     """Report the attempt's state and the server's time left; finalises if time ran out."""
-    session = db()
     attempt = _attempt(attempt_id)
+    moment = now()
     if attempt.status == "in_progress":
-        service.heard_from(attempt, now())
-        session.commit()
-    payload = present.status_payload(attempt, now())
+        presence.note_heard(attempt.id, moment)  # written in a batch, not by this GET
+    payload = present.status_payload(db(), attempt, moment)
     payload["result_url"] = url_for("delivery.result", attempt_id=attempt.id)
     return jsonify(payload)

@@ -12,10 +12,11 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from quiz import audit
-from quiz.errors import (AttemptClosed, AttemptPaused, BadRequest, NotAllowed, NotFound,
+from quiz.errors import (AttemptClosed, AttemptPaused, BadRequest, NotAllowed, NotFound, OnBreak,
                          Refused, TimeUp, TooManyGuesses)
 from quiz.accounts.models import Throttle, User
 from quiz.accounts.throttle import GuessRecord
+from quiz.delivery import breaks
 from quiz.delivery.clock import percent_of
 from quiz.delivery.models import Attempt, AttemptQuestion, Booking, Sitting
 from quiz.itembank.assembly import assemble
@@ -115,7 +116,7 @@ def start_attempt(session: Session, sitting: Sitting, candidate: User, now: date
         duration_seconds=int(duration.total_seconds()),
         extra_seconds=int(percent_of(duration, candidate.extra_time_percent or 0).total_seconds()),
         pass_mark_percent=blueprint.pass_mark_percent, paused_seconds=0.0, last_seen_at=now,
-        last_seq=0)
+        last_seq=0, break_allowance_seconds=(candidate.rest_break_minutes or 0) * 60)
     session.add(attempt)
     for position, question in enumerate(paper.questions, start=1):
         session.add(AttemptQuestion(
@@ -162,6 +163,9 @@ def _check_open_for_answers(attempt: Attempt, now: datetime, grace: timedelta) -
     clock = attempt.clock
     if clock.is_paused:
         raise AttemptPaused("Your test is paused by the invigilator, so this change was not saved.")
+    if clock.is_on_break(now):
+        raise OnBreak("You are on a rest break, so this change was not saved. End the break to "
+                      "carry on.")
     if not clock.accepts_answer(now, grace):
         raise TimeUp("Time is up: this answer reached the server after the deadline and was not "
                      "saved.")
@@ -220,17 +224,14 @@ def set_flag(session: Session, attempt: Attempt, position: int, flagged: bool, n
     return question
 
 
-def heard_from(attempt: Attempt, now: datetime) -> None:
-    """Note that the candidate's browser was in touch (for the invigilator's board)."""
-    attempt.last_seen_at = now
-
-
 # --- finishing ---------------------------------------------------------------------------------
 
 def submit(session: Session, attempt: Attempt, now: datetime, reason: str, actor=None) -> Attempt:
     """Close the attempt and score it; submitting twice changes nothing."""
     if attempt.status != "in_progress":
         return attempt
+    if attempt.on_break_since is not None:
+        breaks.end_break(session, attempt, actor, now, reason=f"submitted ({reason})")
     if attempt.paused_since is not None:
         attempt.set_clock(attempt.clock.resume(now))
     attempt.status = "submitted"

@@ -14,9 +14,11 @@ from sqlalchemy.orm import Session
 from quiz import audit
 from quiz.accounts.models import User
 from quiz.accounts.service import create_user
+from quiz.delivery import breaks
 from quiz.delivery import service as delivery
 from quiz.delivery.clock import percent_of
 from quiz.delivery.models import RESULT_POLICIES, Attempt, AttemptQuestion, Booking, Sitting
+from quiz.delivery.present import attempt_state
 from quiz.errors import BadRequest, NotFound, Refused
 from quiz.invigilation.roster import RosterRow
 from quiz.itembank.service import get_blueprint
@@ -250,6 +252,8 @@ def pause(session: Session, attempt: Attempt, user: User, now: datetime, reason:
     _check_running(attempt)
     if attempt.paused_since is not None:
         return
+    if attempt.on_break_since is not None:  # the break ends (counted up to now), the pause starts
+        breaks.end_break(session, attempt, user, now, reason="paused by the invigilator")
     attempt.set_clock(attempt.clock.pause(now))
     audit.record(session, now, "attempt_paused", user, sitting_id=attempt.sitting_id,
                  attempt_id=attempt.id, reason=reason or None)
@@ -345,7 +349,7 @@ class BoardRow:
     candidate_number: str
     name: str
     arrangements: str
-    state: str  # not_started, waiting, in_progress, paused, submitted, voided
+    state: str  # not_started, waiting, in_progress, paused, on_break, submitted, voided
     attempt_id: int | None
     answered: int
     questions: int
@@ -383,7 +387,7 @@ def board(session: Session, sitting: Sitting, now: datetime) -> list[BoardRow]:
             state = "waiting" if booking.admitted_at is not None else "not_started"
             remaining = None
         else:
-            state = "paused" if attempt.status == "in_progress" and attempt.paused_since else attempt.status
+            state = attempt_state(attempt, now)
             remaining = (round(attempt.clock.remaining(now).total_seconds(), 1)
                          if attempt.status == "in_progress" else None)
         rows.append(BoardRow(
@@ -405,6 +409,8 @@ def arrangements_text(candidate: User) -> str:
         parts.append("large text")
     if candidate.high_contrast:
         parts.append("high contrast")
+    if candidate.rest_break_minutes:
+        parts.append(f"{candidate.rest_break_minutes} min rest breaks")
     return ", ".join(parts)
 
 

@@ -54,3 +54,9 @@ def test_running_the_demo_twice_changes_nothing_it_already_made(app, demo_data, 
     assert session.scalar(select(func.count()).select_from(Sitting)) == 3
     assert session.scalar(select(func.count()).select_from(Item)) == len(
         read_banks(BANKS).items[demo.DEMO_BLUEPRINT])
+
+
+def test_the_candidate_with_access_arrangements_has_ten_minutes_of_rest_breaks(demo_data, session):
+    sam = session.scalar(select(User).where(User.username == "candidate2"))
+    assert (sam.extra_time_percent, sam.rest_break_minutes) == (25, 10)
+    assert "10 min rest breaks" in "\n".join(demo_data)

@@ -1,7 +1,7 @@
 """items name the Range points they test and their question form; blueprints keep the Range
 
 Revision ID: 0010
-Revises: 0002
+Revises: 0003
 Create Date: 2026-12-04 09:00:00.000000
 """
 from alembic import op
@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 
 revision = '0010'
-down_revision = '0002'
+down_revision = '0003'
 branch_labels = None
 depends_on = None
 
