@@ -75,8 +75,14 @@ def candidates_of(items: list[BankItem]) -> list[Candidate]:
 
 
 def load_bank(session, blueprint: Blueprint, items: list[BankItem], now: datetime = MORNING,
-              range_list: RangeList | None = None):
-    """Load a blueprint, its items (and its Range list, if given) the way `quiz bank load` does."""
+              range_list: RangeList | None = None, with_range: bool = True):
+    """Load a blueprint, its items and its Range list the way `quiz bank load` does.
+
+    The Range list is make_range's unless another is given; with_range=False loads none, as a
+    bank stored before Range lists existed has none.
+    """
+    if range_list is None and with_range:
+        range_list = make_range(blueprint)
     banks = BankSet(blueprints={blueprint.code: blueprint}, items={blueprint.code: items},
                     ranges={blueprint.code: range_list} if range_list else {})
     return load_banks(session, banks, now)
@@ -149,10 +155,11 @@ def make_writer(session, username: str, can_review: bool = False, role: str = "i
 
 
 def item_content(stem: str = "Which option is the right one here?", key: str = "B",
-                 **changes) -> ItemContent:
-    """Return valid content for a new item, with any field changed."""
+                 criterion: str = "1.1", **changes) -> ItemContent:
+    """Return valid content for a new item of a criterion (its first make_range point), with
+    any field changed."""
     values = dict(stem=stem, options={"A": "Alpha", "B": "Bravo", "C": "Charlie", "D": "Delta"},
                   key=key, rationale=f"{key} is right because it is.", difficulty="medium",
-                  enemies=())
+                  enemies=(), form="decision", range_ids=(f"{criterion}/topic/point-1",))
     values.update(changes)
     return ItemContent(**values)

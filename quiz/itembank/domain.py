@@ -108,9 +108,12 @@ class ItemContent:
     key: str
     rationale: str = ""
     difficulty: str = "medium"
-    enemies: tuple[str, ...] = ()
+    # Items that must never share a paper with this one; () means checked and none. A draft may
+    # not be complete yet: None (enemies not checked), () range_ids and "" form say "not given",
+    # and the draft cannot go for review until all three are given (fields.missing_for_review).
+    enemies: tuple[str, ...] | None = ()
     range_ids: tuple[str, ...] = ()  # the Range points the key depends on, e.g. "1.4/coach/..."
-    form: str = ""  # one of FORMS; "" only for items made in code without one
+    form: str = ""  # one of FORMS
 
 
 @dataclass(frozen=True)
@@ -146,6 +149,8 @@ class RangeList:
     bank: str
     points: tuple[RangePoint, ...]
     path: str = field(default="", compare=False)
+    # range.yaml as written, comments and all, so an export gives back the file people wrote.
+    text: str = field(default="", compare=False, repr=False)
 
     def get(self, point_id: str) -> RangePoint | None:
         """Return the point with this id, or None."""

@@ -24,7 +24,8 @@ def read_range_file(path: Path, blueprint: Blueprint, problems: list[Problem]) -
         reader.problem(0, f"no {path.name} beside the blueprint: every bank lists the handbook's "
                           "Range points for each criterion there (see item_banks/README.md)")
         return None
-    root = reader.compose(path.read_text(encoding="utf-8"))
+    text = reader.read(path)  # size, encoding and control characters, as for every bank file
+    root = None if text is None else reader.compose(text)
     if root is None:
         if not problems or problems[-1].path != str(path):
             reader.problem(1, "the file is empty")
@@ -56,7 +57,7 @@ def read_range_file(path: Path, blueprint: Blueprint, problems: list[Problem]) -
     _check_unique(reader, points)
     if len(problems) > before:
         return None
-    return RangeList(bank=blueprint.code, points=tuple(points), path=str(path))
+    return RangeList(bank=blueprint.code, points=tuple(points), path=str(path), text=text)
 
 
 def _read_section(reader: _Reader, node, criterion: str) -> list[RangePoint]:

@@ -203,7 +203,7 @@ def test_an_empty_enemies_value_asks_for_an_empty_list(tmp_path):
 def test_an_enemy_named_twice_is_reported(tmp_path):
     path = write_bank(tmp_path, ITEM.format(id="a1").replace("enemies: []", "enemies: [a2, a2]")
                       + ITEM.format(id="a2"))
-    assert problems_of(tmp_path) == [f"{path}:19: item a1: enemy a2 is listed twice"]
+    assert problems_of(tmp_path) == [f"{path}:19: item a1: enemy 'a2' is listed twice"]
 
 
 def test_an_empty_range_is_reported(tmp_path):
