@@ -5,6 +5,8 @@ QUIZ   := $(VENV)/bin/quiz
 HOST   ?= 127.0.0.1
 PORT   ?= 5000
 PYTEST_ARGS ?=
+# The suite runs on this many processes (pytest-xdist); each starts its own throwaway PostgreSQL.
+TEST_WORKERS ?= 2
 
 .PHONY: run test test-fast bench bench-exam-day bench-durability profile-start clean
 
@@ -31,7 +33,7 @@ run: $(VENV)/.run-installed
 ## test: install what the tests need (Chromium, PostgreSQL if possible) and run every tier
 test: $(VENV)/.test-installed
 	scripts/ensure-test-tools
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest -n $(TEST_WORKERS) --durations=15 $(PYTEST_ARGS)
 
 ## test-fast: unit and integration tests only, SQLite only
 test-fast: $(VENV)/.test-installed

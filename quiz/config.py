@@ -33,6 +33,8 @@ class Config:
         self.QUIZ_BOARD_POLL_SECONDS = int(os.environ.get("QUIZ_BOARD_POLL_SECONDS", "5"))
         # Times are stored in UTC and shown (and typed) in the centres' local time.
         self.QUIZ_TIMEZONE = os.environ.get("QUIZ_TIMEZONE", "Europe/London")
+        # The largest file the import page takes from other tools (README "Importing").
+        self.QUIZ_IMPORT_MAX_BYTES = int(os.environ.get("QUIZ_IMPORT_MAX_BYTES", str(10 * 2**20)))
         # Wrong passwords and keycodes from one source address: this many at once, then one
         # every so many seconds (README "Limits"). Generous: a hall may share one address.
         self.QUIZ_SOURCE_GUESS_BURST = int(os.environ.get("QUIZ_SOURCE_GUESS_BURST", "200"))

@@ -34,6 +34,12 @@ log = logging.getLogger(__name__)
 # A gap in the ids seen (a transaction that took an id but had not committed when we read) is
 # looked for again this long, then given up as rolled back.
 GAP_PATIENCE_SECONDS = 30.0
+# Events about a whole sitting (no attempt) that change what its candidates see. Others, such as
+# a refused keycode, a roster upload or a results download, must not wake every stream in the room:
+# in the start minute wrong keycodes arrive all the time.
+ROOM_NEWS = frozenset({"room_paused", "room_resumed", "sitting_closed", "message_sent",
+                       "results_released"})
+
 # The watcher stops when no stream has listened for this long (a stream that ends reconnects
 # within a second, so a room never lets it stop); the next stream starts it again.
 IDLE_STOP_SECONDS = 3.0
@@ -150,7 +156,8 @@ class Watcher:
         """Read audit events newer than the last seen, wake their streams; return how many."""
         now = time.monotonic()
         self._gaps = {i: at for i, at in self._gaps.items() if now - at < GAP_PATIENCE_SECONDS}
-        query = select(AuditEvent.id, AuditEvent.sitting_id, AuditEvent.attempt_id)
+        query = select(AuditEvent.id, AuditEvent.sitting_id, AuditEvent.attempt_id,
+                       AuditEvent.action)
         condition = AuditEvent.id > self._last_id
         if self._gaps:
             condition = or_(condition, AuditEvent.id.in_(list(self._gaps)))
@@ -182,7 +189,7 @@ class Watcher:
             for row in rows:
                 if row.attempt_id is not None:
                     to_wake |= self._by_attempt.get(row.attempt_id, set())
-                elif row.sitting_id is not None:
+                elif row.sitting_id is not None and row.action in ROOM_NEWS:
                     to_wake |= self._by_sitting.get(row.sitting_id, set())
         for subscription in to_wake:
             subscription.woken.set()

@@ -13,7 +13,7 @@ from quiz.itembank import formats, service
 from quiz.itembank.exchange import import_file, export_bank
 from quiz.itembank.formats import FormatError
 from quiz.itembank.formats.plan import TagMap
-from quiz.itembank.formats.safety import MAX_FILE_BYTES, check_size
+from quiz.itembank.formats.safety import check_size
 from quiz.web import db, error_response, now, role_required
 
 bp = Blueprint("exchange", __name__, url_prefix="/bank")
@@ -35,7 +35,7 @@ class ImportForm(FlaskForm):
 
 
 def _limit() -> int:
-    return int(current_app.config.get("QUIZ_IMPORT_MAX_BYTES", MAX_FILE_BYTES))
+    return current_app.config["QUIZ_IMPORT_MAX_BYTES"]
 
 
 @bp.route("/<path:code>/import", methods=["GET", "POST"])
@@ -47,6 +47,8 @@ def import_page(code: str):
         # Refuse before reading the body: a huge upload is never parsed or stored.
         return error_response(413, f"The file is too big: files of up to {_limit() // 2**20} MB "
                                    "can be imported. Nothing was imported.")
+    # This page's own limit, not the app-wide request limit, decides how big a file may be.
+    request.max_content_length = _limit() + 65536
     form = ImportForm()
     form.format.choices = [("", "Detect from the file's content")] + [
         (f.name, f.title) for f in formats.readers()]

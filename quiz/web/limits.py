@@ -2,8 +2,9 @@
 
 The limits, and why each is what it is (README "Limits" repeats them for operators):
 
-- a request body may be at most MAX_CONTENT_LENGTH (8 MB): the largest upload is a roster CSV
-  (read up to 2 MB) or a bank file (1 MB), with room for multipart framing;
+- a request body may be at most MAX_CONTENT_LENGTH (8 MB): a roster CSV is read up to 2 MB and a
+  bank file up to 1 MB, with room for multipart framing; the import page sets its own, larger
+  limit from QUIZ_IMPORT_MAX_BYTES (10 MB) for the files it takes from other tools;
 - a request to the JSON API (/api/...) may be at most API_MAX_CONTENT_LENGTH (64 KB): an answer
   is under 100 bytes, so even a queue of every answer of a long test fits many times over;
 - JSON may nest at most as deep as the parser's recursion allows (about 1,000 levels); deeper

@@ -1,5 +1,6 @@
 """The page's paper and its push channel: the whole paper without a key, and a status stream."""
 import json
+import time
 from datetime import timedelta
 
 import pytest
@@ -158,6 +159,14 @@ def test_only_the_owner_gets_the_stream(client, session, exam, alice):
     assert client.get(f"/api/attempts/{bobs.id}/events").status_code == 404
 
 
+def _falls_to_zero(count, tries=200):
+    for _ in range(tries):
+        if count() == 0:
+            return True
+        time.sleep(0.01)
+    return False
+
+
 def test_the_stream_holds_no_database_connection_while_it_waits(app, client, alice):
     engine = app.extensions["quiz.engine"]
     response = client.get(f"/api/attempts/{alice.id}/events", buffered=False)
@@ -165,7 +174,9 @@ def test_the_stream_holds_no_database_connection_while_it_waits(app, client, ali
         chunks = iter(response.response)
         while "event: status" not in next(chunks).decode():
             pass
-        assert engine.pool.checkedout() == 0
+        # The process's watcher checks a connection out for a moment on each poll; the stream
+        # itself must hold none, so the count falls to nothing while the stream stays open.
+        assert _falls_to_zero(engine.pool.checkedout)
     finally:
         response.close()
 
@@ -179,8 +190,8 @@ def watcher(app):
     watcher.stop()
 
 
-def trail(session, clock, *, sitting_id, attempt_id=None, event_id=None):
-    session.add(AuditEvent(id=event_id, at=clock(), actor="system", action="test",
+def trail(session, clock, *, sitting_id, attempt_id=None, event_id=None, action="room_paused"):
+    session.add(AuditEvent(id=event_id, at=clock(), actor="system", action=action,
                            sitting_id=sitting_id, attempt_id=attempt_id))
     session.flush()
 
@@ -205,6 +216,17 @@ def test_an_event_for_the_whole_sitting_wakes_every_stream_in_it(session, exam, 
     watcher.check()
     assert [s.woken.is_set() for s in streams] == [True, True]
     assert not elsewhere.woken.is_set()
+
+
+@pytest.mark.parametrize("action", ["keycode_refused", "roster_uploaded", "results_downloaded",
+                                    "candidates_booked"])
+def test_a_sitting_event_no_candidate_sees_wakes_no_stream(session, exam, started, clock, watcher,
+                                                           action):
+    stream = watcher.subscribe(events.Topic(started.id, exam.sitting.id))
+    trail(session, clock, sitting_id=exam.sitting.id, action=action)
+    session.commit()
+    assert watcher.check() == 1
+    assert not stream.woken.is_set()
 
 
 def test_an_event_committed_after_a_later_one_is_still_seen(session, exam, started, clock, watcher):
@@ -235,13 +257,14 @@ def _with_break(session, attempt, ivy, now):
 
 CHANGES = {
     "pause": lambda s, a, ivy, now: invigilation.pause(s, a, ivy, now, "unwell"),
-    "resume": lambda s, a, ivy, now: (invigilation.pause(s, a, ivy, now - timedelta(minutes=1)),
-                                      invigilation.resume(s, a, ivy, now)),
+    "resume": lambda s, a, ivy, now: (
+        invigilation.pause(s, a, ivy, now - timedelta(minutes=1), "unwell"),
+        invigilation.resume(s, a, ivy, now, "feeling better")),
     "pause the room": lambda s, a, ivy, now: invigilation.pause_all(s, a.sitting, ivy, now,
                                                                    "fire alarm", GRACE),
     "resume the room": lambda s, a, ivy, now: (
-        invigilation.pause(s, a, ivy, now - timedelta(minutes=1)),
-        invigilation.resume_all(s, a.sitting, ivy, now)),
+        invigilation.pause(s, a, ivy, now - timedelta(minutes=1), "unwell"),
+        invigilation.resume_all(s, a.sitting, ivy, now, "alarm over")),
     "extra time": lambda s, a, ivy, now: invigilation.grant_extra_time(
         s, a, ivy, now, minutes=10, reason="printer fault"),
     "void": lambda s, a, ivy, now: invigilation.void(s, a, ivy, now, "absent"),
