@@ -72,7 +72,7 @@ def test_loading_an_exported_bank_reports_no_changes(cli, loaded, session, peopl
 def test_export_order_is_stable_so_a_second_export_writes_nothing(cli, loaded, tmp_path):
     cli("bank", "export", CODE, "-o", tmp_path)
     again = cli("bank", "export", CODE, "-o", tmp_path)
-    assert "0 file(s) written, 11 unchanged, 0 removed" in again.output
+    assert "0 file(s) written, 12 unchanged, 0 removed" in again.output
 
 
 def test_an_item_written_in_the_browser_is_exported_with_its_criterion(cli, loaded, session,
