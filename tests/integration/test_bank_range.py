@@ -64,11 +64,11 @@ def test_the_range_page_shows_the_gaps_first_then_every_point(client, auth, rang
     assert 'href="/bank/9999-01/101/items/q1.1-01">q1.1-01</a>' in everything
 
 
-def test_the_range_page_of_a_bank_loaded_without_a_range_says_so(client, auth, session, exam):
+def test_the_range_page_of_a_bank_loaded_without_a_range_says_so(client, auth, session, unranged):
     factories.make_user(session, "wanda", role="item_writer")
     session.commit()
     auth.login("wanda")
-    page = client.get(f"/bank/{exam.blueprint.code}/range").data.decode()
+    page = client.get(f"/bank/{unranged.code}/range").data.decode()
     assert "was loaded without its Range points" in page
 
 

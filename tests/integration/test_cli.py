@@ -181,8 +181,8 @@ def test_bank_coverage_by_range_lists_every_point_with_its_live_items(cli, good_
     assert "   0       0  1.1/thing/second  (the second thing)  < minimum" in text
 
 
-def test_bank_coverage_by_range_of_a_bank_loaded_without_its_range_says_so(cli, exam):
-    result = cli("bank", "coverage", exam.blueprint.code, "--range")
+def test_bank_coverage_by_range_of_a_bank_loaded_without_its_range_says_so(cli, unranged):
+    result = cli("bank", "coverage", unranged.code, "--range")
     assert result.exit_code == 1
     assert "was loaded without its Range points: load the bank folder again" in result.output
 
