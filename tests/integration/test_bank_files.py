@@ -19,7 +19,8 @@ CODE = "2794-03/315"
 def bank_files(root: Path) -> dict[str, bytes]:
     folder = root / "2794-03" / "315"
     return {str(p.relative_to(folder)): p.read_bytes()
-            for p in [folder / "blueprint.yaml", *sorted((folder / "items").glob("*.yaml"))]}
+            for p in [folder / "blueprint.yaml", folder / "range.yaml",
+                      *sorted((folder / "items").glob("*.yaml"))]}
 
 
 @pytest.fixture
