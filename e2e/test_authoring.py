@@ -42,6 +42,9 @@ def write_item(page, stem=STEM):
     page.get_by_label("Option A is the key").check()
     page.get_by_label("Rationale").fill("AC2.3: a mentor guides from experience; B, C and D are "
                                         "a manager's tasks or do the work for the mentee.")
+    page.get_by_label("decision", exact=True).check()
+    page.get_by_label("mentor 2.3/role/mentor", exact=True).check()  # a Range point of AC2.3
+    page.get_by_label("None: I have checked the bank").check()
     page.get_by_role("button", name="Save draft").click()
     expect(page.get_by_text("as a draft (version 1)")).to_be_visible()
     return page.get_by_role("heading", level=1).inner_text().split()[0]
