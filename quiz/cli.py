@@ -298,6 +298,46 @@ def user_create(username, role, full_name, centre_code, candidate_number, passwo
     click.echo(f"created {role} {username}")
 
 
+def _account(session, username: str):
+    from sqlalchemy import func, select
+    from quiz.accounts.models import User
+    user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+    if user is None:
+        raise click.ClickException(f"no account {username!r}")
+    return user
+
+
+@user.command("sign-out")
+@click.argument("username")
+def user_sign_out(username):
+    """Sign an account out everywhere: every session it has must sign in again."""
+    from quiz.accounts.service import end_sessions_of
+    from quiz.db import utcnow
+    with app_session() as session:
+        end_sessions_of(session, _account(session, username), None, utcnow())
+    click.echo(f"signed {username} out everywhere")
+
+
+@user.command("password")
+@click.argument("username")
+@click.password_option(prompt="New password")
+def user_password(username, password):
+    """Set an account's password (a reset); every session it has ends."""
+    from quiz import audit
+    from quiz.accounts.service import SignInRefused, check_new_password
+    from quiz.db import utcnow
+    try:
+        check_new_password(password)
+    except SignInRefused as err:
+        raise click.ClickException(str(err))
+    with app_session() as session:
+        account = _account(session, username)
+        account.set_password(password)
+        account.end_sessions()
+        audit.record(session, utcnow(), "password_reset", None, account=account.username)
+    click.echo(f"set a new password for {username}; every session of the account has ended")
+
+
 # --- results ------------------------------------------------------------------------------------
 
 @main.command()

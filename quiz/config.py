@@ -26,6 +26,14 @@ class Config:
         self.QUIZ_BOARD_POLL_SECONDS = int(os.environ.get("QUIZ_BOARD_POLL_SECONDS", "5"))
         # Times are stored in UTC and shown (and typed) in the centres' local time.
         self.QUIZ_TIMEZONE = os.environ.get("QUIZ_TIMEZONE", "Europe/London")
+        # Wrong passwords and keycodes from one source address: this many at once, then one
+        # every so many seconds (README "Limits"). Generous: a hall may share one address.
+        self.QUIZ_SOURCE_GUESS_BURST = int(os.environ.get("QUIZ_SOURCE_GUESS_BURST", "200"))
+        self.QUIZ_SOURCE_GUESS_INTERVAL_SECONDS = float(
+            os.environ.get("QUIZ_SOURCE_GUESS_INTERVAL_SECONDS", "3"))
+        # How many proxies (load balancers) in front of the app add X-Forwarded-For; the
+        # address guesses are counted against is the one the outermost trusted proxy saw.
+        self.QUIZ_TRUSTED_PROXIES = int(os.environ.get("QUIZ_TRUSTED_PROXIES", "0"))
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = os.environ.get("QUIZ_SECURE_COOKIES", "0") == "1"

@@ -51,6 +51,9 @@ class User(UserMixin, Base):
     # Supervised rest breaks that stop the clock, up to this many minutes per test.
     rest_break_minutes: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session cookie; raising it ends every session the account has (sign-out,
+    # a password change, an administrator's "sign this account out").
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     centre: Mapped[Centre | None] = relationship()
 
@@ -69,6 +72,18 @@ class User(UserMixin, Base):
     @property
     def is_active(self) -> bool:  # Flask-Login asks this
         return self.active
+
+    def get_id(self) -> str:
+        """Return what the session cookie keeps: the id and the session version (Flask-Login)."""
+        return f"{self.id}:{self.session_version or 0}"
+
+    def holds_session(self, version: str) -> bool:
+        """Return whether a session cookie's version is still this account's current one."""
+        return self.active and version == str(self.session_version or 0)
+
+    def end_sessions(self) -> None:
+        """Revoke every session of this account, wherever its cookie is."""
+        self.session_version = (self.session_version or 0) + 1
 
     @property
     def role_title(self) -> str:

@@ -1,14 +1,20 @@
-"""Sign in, sign out, and the home page that sends each role where it works."""
+"""Sign in, sign out, change a password, the home page that sends each role where it works, and
+the administrator's accounts page."""
 from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import (Blueprint, flash, redirect, render_template, request, session as cookie,
+                   url_for)
 from flask_login import current_user, login_required, login_user, logout_user
 
-from quiz.accounts.forms import LoginForm
+from quiz.accounts import service
+from quiz.accounts.forms import ChangePasswordForm, FindAccountForm, LoginForm
+from quiz.accounts.models import User
 from quiz.accounts.service import SignInRefused, authenticate
-from quiz.web import db, now
+from quiz.errors import NotFound
+from quiz.web import db, guess_source, now, role_required
+from quiz.web.forms import ButtonForm
 
 bp = Blueprint("accounts", __name__)
 
@@ -35,14 +41,15 @@ def login():
     if form.validate_on_submit():
         session = db()
         try:
-            user = authenticate(session, form.username.data, form.password.data, now())
+            user = authenticate(session, form.username.data, form.password.data, now(),
+                                guess_source())
         except SignInRefused as refused:
             session.commit()  # the failure count must stick
             form.form_errors.append(str(refused))
             status = 429 if refused.wait else 401
         else:
             session.commit()
-            login_user(user)
+            _start_session(user)
             return redirect(_safe_next(request.args.get("next")) or url_for("accounts.home"))
     elif request.method == "POST":
         status = 400
@@ -52,10 +59,72 @@ def login():
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():
-    """Sign out."""
+    """Sign out here and everywhere else this account is signed in."""
+    session = db()
+    service.sign_out(session, current_user, now())
+    session.commit()
     logout_user()
+    cookie.clear()
     flash("You have signed out.")
     return redirect(url_for("accounts.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    """Change the signed-in user's password; every other session of theirs ends."""
+    form = ChangePasswordForm()
+    status = 200
+    if form.validate_on_submit():
+        session = db()
+        user = current_user._get_current_object()
+        try:
+            service.change_password(session, user, form.current.data, form.new.data, now(),
+                                    guess_source())
+        except SignInRefused as refused:
+            session.commit()  # a wrong current password is a counted guess
+            form.form_errors.append(str(refused))
+            status = 429 if refused.wait else 400
+        else:
+            session.commit()
+            _start_session(user)
+            flash("Your password is changed. Anywhere else you were signed in is signed out.")
+            return redirect(url_for("accounts.home"))
+    elif request.method == "POST":
+        status = 400
+    return render_template("accounts/password.html", form=form), status
+
+
+@bp.route("/admin/accounts")
+@role_required("admin")
+def accounts():
+    """Find accounts, each with a button to sign it out everywhere."""
+    form = FindAccountForm(request.args)
+    found = service.find_users(db(), form.q.data or "") if form.validate() else []
+    return render_template("accounts/accounts.html", form=form, found=found,
+                           button=ButtonForm())
+
+
+@bp.route("/admin/accounts/<int:user_id>/sign-out", methods=["POST"])
+@role_required("admin")
+def sign_out_account(user_id: int):
+    """Sign one account out everywhere (a lost or shared password, a left-open exam PC)."""
+    if not ButtonForm().validate_on_submit():
+        return redirect(url_for("accounts.accounts"))
+    session = db()
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound("There is no such account.")
+    service.end_sessions_of(session, user, current_user, now())
+    session.commit()
+    flash(f"{user.full_name} ({user.username}) is signed out everywhere.")
+    return redirect(url_for("accounts.accounts", q=user.username))
+
+
+def _start_session(user: User) -> None:
+    """Sign the user in on a fresh session: nothing the last user left, a new CSRF secret."""
+    cookie.clear()
+    login_user(user)
 
 
 def _safe_next(target: str | None) -> str | None:

@@ -11,7 +11,8 @@ from quiz.delivery import presence, present, service
 from quiz.delivery.forms import KeycodeForm
 from quiz.web.forms import ButtonForm
 from quiz.errors import BadRequest, Refused
-from quiz.web import db, error_response, now, role_required
+from quiz.web import db, error_response, guess_source, now, role_required
+from quiz.web.limits import MAX_ID
 
 bp = Blueprint("delivery", __name__)
 api = Blueprint("delivery_api", __name__, url_prefix="/api")
@@ -51,7 +52,8 @@ def join(sitting_id: int):
     status = 200
     if form.validate_on_submit():
         try:
-            service.check_keycode(session, sitting, current_user, form.keycode.data, now())
+            service.check_keycode(session, sitting, current_user, form.keycode.data, now(),
+                                  guess_source())
         except Refused as refused:
             session.commit()  # the wrong guess is counted even though the request fails
             form.keycode.errors.append(str(refused))
@@ -131,8 +133,17 @@ def _answer_from_form(attempt, position: int):
     form = request.form  # CSRFProtect has already checked the token
     seq = _int_or_none(form.get("seq"))
     choice = _int_or_none(form.get("choice"))
-    if choice is not None and seq is not None:
-        service.save_answer(session, attempt, position, choice, seq, now(), _grace())
+    if form.get("choice", "") != "":
+        try:
+            if choice is None or seq is None:
+                raise BadRequest("the form was incomplete")
+            service.save_answer(session, attempt, position, choice, seq, now(), _grace())
+        except BadRequest:
+            # Only a tampered or broken form gets here; say so and stay on the question.
+            flash("Your answer was not saved: the form did not hold one of the options. "
+                  "Choose one of the options and try again.")
+            return redirect(url_for("delivery.question", attempt_id=attempt.id,
+                                    position=position))
     action = form.get("action", "next")
     if action == "flag":
         current = service.question_at(session, attempt, position)
@@ -145,10 +156,10 @@ def _answer_from_form(attempt, position: int):
 
 
 def _int_or_none(value):
-    try:
-        return int(value) if value not in (None, "") else None
-    except ValueError:
+    """Return a form field's whole number (ASCII digits only), or None."""
+    if value is None or not value.isascii() or not value.isdigit() or len(value) > 18:
         return None
+    return int(value)
 
 
 @bp.route("/attempts/<int:attempt_id>/review")
@@ -206,12 +217,14 @@ def _json_body() -> dict:
     return body
 
 
-def _field_int(body: dict, name: str, required: bool = True):
+def _field_int(body: dict, name: str, required: bool = True, maximum: int = MAX_ID):
     value = body.get(name)
     if value is None and not required:
         return None
     if isinstance(value, bool) or not isinstance(value, int):
         raise BadRequest(f"{name} must be a whole number.")
+    if not -maximum <= value <= maximum:
+        raise BadRequest(f"{name} is out of range: it must be a whole number of at most {maximum}.")
     return value
 
 
@@ -222,7 +235,7 @@ def save_answer(attempt_id: int):
     body = _json_body()
     position = _field_int(body, "position")
     choice = _field_int(body, "choice", required=False)
-    seq = _field_int(body, "seq")
+    seq = _field_int(body, "seq", maximum=service.MAX_SEQ)
     session = db()
     attempt = _attempt(attempt_id, lock=True)
     saved = service.save_answer(session, attempt, position, choice, seq, now(), _grace())

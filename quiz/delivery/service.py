@@ -15,7 +15,8 @@ from quiz import audit
 from quiz.errors import (AttemptClosed, AttemptPaused, BadRequest, NotAllowed, NotFound, OnBreak,
                          Refused, TimeUp, TooManyGuesses)
 from quiz.accounts.models import Throttle, User
-from quiz.accounts.throttle import GuessRecord
+from quiz.accounts import guessing
+from quiz.accounts.throttle import GuessRecord, Source
 from quiz.delivery import breaks
 from quiz.delivery.clock import percent_of
 from quiz.delivery.models import Attempt, AttemptQuestion, Booking, Sitting
@@ -61,9 +62,14 @@ def check_can_start(sitting: Sitting, now: datetime) -> None:
 
 
 def check_keycode(session: Session, sitting: Sitting, candidate: User, keycode: str,
-                  now: datetime) -> None:
-    """Accept the announced keycode, or count the wrong guess and raise; slow repeated guessing."""
+                  now: datetime, source: Source = Source()) -> None:
+    """Accept the announced keycode, or count the wrong guess and raise; slow repeated guessing
+    per account and, generously, per source address (one machine trying many accounts)."""
     check_can_start(sitting, now)
+    wait = guessing.source_wait(session, "keycode", source, now)
+    if wait:
+        raise TooManyGuesses(f"Too many wrong keycodes from this network. Try again in "
+                             f"{_seconds(wait)} seconds.")
     throttle = _throttle(session, "keycode", f"user:{candidate.id}")
     record = GuessRecord(throttle.failures, throttle.last_failure_at, throttle.blocked_until)
     wait = record.wait(now)
@@ -80,6 +86,7 @@ def check_keycode(session: Session, sitting: Sitting, candidate: User, keycode: 
     throttle.failures = record.failures
     throttle.last_failure_at = record.last_failure_at
     throttle.blocked_until = record.blocked_until
+    guessing.count_failure(session, "keycode", source, now)
     audit.record(session, now, "keycode_refused", candidate, sitting_id=sitting.id)
     raise BadRequest("That keycode is not right. Check the keycode the invigilator announced.")
 

@@ -23,6 +23,40 @@ ITEM_TYPES = ("single_best_answer",)
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 BANK_PATTERN = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9-]+$")
 
+# Limits a bank file must keep, so a broken or hostile file is a clear problem, not a traceback,
+# a stalled load or a value the database cannot hold. The shipped files are under 20 KB, their
+# longest value under 600 characters and their deepest nesting 5.
+MAX_FILE_BYTES = 1024 * 1024
+MAX_TEXT = 2000  # any one value: a stem, an option, a rationale, and any field added later
+MAX_TITLE = 200  # titles are stored in 200-character columns
+MAX_CODE = 20  # criterion codes are stored in 20-character columns
+MAX_WHOLE_NUMBER = 100_000
+MAX_DEPTH = 20
+# C0 and C1 control characters (only tab and line feeds are allowed), unpaired surrogates (only
+# reachable through escapes) and the non-characters U+FFFE and U+FFFF. NEL, U+2028 and U+2029 are
+# refused too: YAML counts them as line breaks where editors do not, so every line number after one
+# would point at the wrong line.
+CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff\ufffe\uffff]")
+
+
+class _DepthLimitedLoader(yaml.BaseLoader):
+    """PyYAML's BaseLoader, refusing nesting deeper than MAX_DEPTH before it recurses that far."""
+
+    def __init__(self, stream):
+        super().__init__(stream)
+        self._depth = 0
+
+    def compose_node(self, parent, index):
+        self._depth += 1
+        try:
+            if self._depth > MAX_DEPTH:
+                raise yaml.composer.ComposerError(
+                    None, None, f"the file is nested more than {MAX_DEPTH} levels deep",
+                    self.peek_event().start_mark)
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -63,15 +97,48 @@ class _Reader:
         line = node_or_line if isinstance(node_or_line, int) else node_or_line.start_mark.line + 1
         self.problems.append(Problem(self.path, line, message))
 
+    def read(self, path: Path) -> str | None:
+        """Return a file's text, or None with the problem recorded: too big, not UTF-8 text."""
+        try:
+            with open(path, "rb") as handle:
+                data = handle.read(MAX_FILE_BYTES + 1)
+        except OSError as err:
+            self.problem(0, f"cannot be read: {err.strerror or err}")
+            return None
+        if len(data) > MAX_FILE_BYTES:
+            self.problem(1, f"the file is larger than the {MAX_FILE_BYTES // 1024 // 1024} MB a "
+                            "bank file may be; split it into several files")
+            return None
+        if b"\0" in data:
+            self.problem(_line_at(data, data.index(b"\0")),
+                         "the file holds binary content (a NUL byte), not YAML text")
+            return None
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as err:
+            self.problem(_line_at(data, err.start), f"the file is not valid UTF-8 (byte "
+                                                    f"0x{data[err.start]:02x}); save it as UTF-8")
+            return None
+        control = CONTROL.search(text)
+        if control:
+            self.problem(_line_at(text, control.start()), "the file holds a control character "
+                         f"(U+{ord(control.group()):04X}); remove it")
+            return None
+        return text.removeprefix("\ufeff")
+
     def compose(self, text: str) -> yaml.Node | None:
         """Parse YAML text into nodes, recording a syntax error if there is one."""
         try:
             # BaseLoader resolves no types: every scalar is a string, so "1.10" and "no" survive.
-            return yaml.compose(text, Loader=yaml.BaseLoader)
+            return yaml.compose(text, Loader=_DepthLimitedLoader)
         except yaml.MarkedYAMLError as err:
             mark = err.problem_mark or err.context_mark
             line = mark.line + 1 if mark else 1
             self.problem(line, f"not valid YAML: {err.problem or err.context}")
+        except yaml.YAMLError as err:  # the reader's errors carry a position, not a mark
+            self.problem(_line_at(text, getattr(err, "position", 0)), f"not valid YAML: {err}")
+        except RecursionError:
+            self.problem(1, f"the file is nested more than {MAX_DEPTH} levels deep")
         return None
 
     def mapping(self, node, what: str) -> dict[str, tuple[yaml.Node, yaml.Node]] | None:
@@ -81,14 +148,19 @@ class _Reader:
             return None
         result: dict[str, tuple[yaml.Node, yaml.Node]] = {}
         for key_node, value_node in node.value:
-            key = key_node.value if isinstance(key_node, yaml.ScalarNode) else str(key_node.value)
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(key_node, f"a name in {what} must be a single word, not a list or "
+                                       "mapping")
+                continue
+            key = key_node.value
             if key in result:
                 self.problem(key_node, f"'{key}' appears twice in {what}")
             result[key] = (key_node, value_node)
         return result
 
-    def text(self, node, what: str, allow_empty: bool = False) -> str | None:
-        """Return a scalar's text, reporting anything that is not a non-empty string."""
+    def text(self, node, what: str, allow_empty: bool = False,
+             max_length: int = MAX_TEXT) -> str | None:
+        """Return a scalar's text, reporting anything that is not a non-empty string in limits."""
         if not isinstance(node, yaml.ScalarNode):
             self.problem(node, f"{what} must be a single value, not a list or mapping")
             return None
@@ -96,15 +168,28 @@ class _Reader:
         if not value and not allow_empty:
             self.problem(node, f"{what} is empty")
             return None
+        if len(value) > max_length:
+            self.problem(node, f"{what} is {len(value)} characters long; at most {max_length} "
+                               "are allowed")
+            return None
+        control = CONTROL.search(value)  # written as an escape such as "\0" or "\x07"
+        if control:
+            self.problem(node, f"{what} holds a control character (U+{ord(control.group()):04X})")
+            return None
         return value
 
-    def integer(self, node, what: str, minimum: int = 0) -> int | None:
-        """Return a scalar as a whole number no smaller than minimum."""
+    def integer(self, node, what: str, minimum: int = 0,
+                maximum: int = MAX_WHOLE_NUMBER) -> int | None:
+        """Return a scalar as a whole number from minimum to maximum."""
         value = self.text(node, what)
         if value is None:
             return None
-        if not value.isdigit() or int(value) < minimum:
+        if not (value.isascii() and value.isdigit()) or int(value) < minimum:
             self.problem(node, f"{what} must be a whole number of at least {minimum}, not {value!r}")
+            return None
+        if int(value) > maximum:
+            self.problem(node, f"{what} must be a whole number from {minimum} to {maximum}, "
+                               f"not {value[:20]}...")
             return None
         return int(value)
 
@@ -147,7 +232,8 @@ class _Reader:
 def read_blueprint(path: Path, problems: list[Problem]) -> Blueprint | None:
     """Read and check one blueprint.yaml."""
     reader = _Reader(str(path), problems)
-    root = reader.compose(path.read_text(encoding="utf-8"))
+    text = reader.read(path)
+    root = None if text is None else reader.compose(text)
     if root is None:
         if not problems or problems[-1].path != str(path):
             reader.problem(1, "the file is empty")
@@ -188,8 +274,9 @@ def read_blueprint(path: Path, problems: list[Problem]) -> Blueprint | None:
         return None
     return Blueprint(
         code=code, qualification=qualification, unit=unit,
-        title=reader.text(fields["title"][1], "title"),
-        qualification_title=(reader.text(fields["qualification_title"][1], "qualification_title")
+        title=reader.text(fields["title"][1], "title", max_length=MAX_TITLE),
+        qualification_title=(reader.text(fields["qualification_title"][1], "qualification_title",
+                                         max_length=MAX_TITLE)
                              if "qualification_title" in fields else ""),
         duration_minutes=duration, pass_mark_percent=pass_mark,
         minimum_live_per_criterion=minimum, minimum_live_per_range_point=per_point,
@@ -216,7 +303,7 @@ def _read_outcomes(reader: _Reader, node) -> list[OutcomeSpec]:
                               "the outcome"):
             continue
         number = reader.integer(fields["number"][1], "outcome number", minimum=1)
-        title = reader.text(fields["title"][1], "outcome title")
+        title = reader.text(fields["title"][1], "outcome title", max_length=MAX_TITLE)
         questions = reader.integer(fields["questions"][1], "questions", minimum=1)
         if number in seen_numbers:
             reader.problem(fields["number"][1], f"outcome {number} appears twice")
@@ -224,6 +311,10 @@ def _read_outcomes(reader: _Reader, node) -> list[OutcomeSpec]:
         criteria_fields = reader.mapping(fields["criteria"][1], "criteria")
         criteria: dict[str, str] = {}
         for code, (key_node, value_node) in (criteria_fields or {}).items():
+            if len(code) > MAX_CODE or CONTROL.search(code):
+                reader.problem(key_node, f"criterion code {code[:MAX_CODE]!r}... must be at most "
+                                         f"{MAX_CODE} plain characters")
+                continue
             if number is not None and not code.startswith(f"{number}."):
                 reader.problem(key_node, f"criterion {code} does not belong to outcome {number} "
                                          f"(expected {number}.x)")
@@ -246,7 +337,8 @@ def read_item_file(path: Path, blueprints: dict[str, Blueprint], problems: list[
     are then checked for shape only.
     """
     reader = _Reader(str(path), problems)
-    root = reader.compose(path.read_text(encoding="utf-8"))
+    text = reader.read(path)
+    root = None if text is None else reader.compose(text)
     if root is None:
         if not problems or problems[-1].path != str(path):
             reader.problem(1, "the file is empty")
@@ -437,6 +529,12 @@ def read_banks(root: Path) -> BankSet:
         _check_bank_as_a_whole(items, result.problems)
     result.problems.sort()
     return result
+
+
+def _line_at(data, offset: int) -> int:
+    """Return the 1-based line of an offset into text or bytes."""
+    newline = b"\n" if isinstance(data, bytes) else "\n"
+    return data.count(newline, 0, offset) + 1
 
 
 def _blueprint_paths(root: Path) -> list[Path]:

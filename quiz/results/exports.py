@@ -5,6 +5,7 @@ import csv
 import io
 import os
 import tempfile
+from decimal import Decimal
 from dataclasses import dataclass
 from typing import Callable, Iterable, Iterator
 
@@ -52,13 +53,31 @@ def response_values(row: ResponseRow) -> list:
             int(row.correct)]
 
 
+# OWASP "CSV injection": spreadsheets run a cell that starts with one of these as a formula
+# (the full-width forms too, in some locales). Candidates, centres and sittings are named by
+# people outside the results office, so no text they typed may reach a download live.
+FORMULA_STARTERS = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
+
+
+def is_formula_like(value) -> bool:
+    """Return whether a spreadsheet would read this cell as a formula."""
+    return isinstance(value, str) and value.startswith(FORMULA_STARTERS)
+
+
+def neutralise(value):
+    """Return a CSV cell no spreadsheet runs: formula-like text gets a leading quote."""
+    if value is None:
+        return ""
+    return "'" + value if is_formula_like(value) else value
+
+
 def stream_csv(header: list[str], rows: Iterable[list]) -> Iterator[str]:
-    """Yield a CSV file a line at a time."""
+    """Yield a CSV file a line at a time, every text cell neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
-    writer.writerow(header)
+    writer.writerow([neutralise(v) for v in header])
     for values in rows:
-        writer.writerow(["" if v is None else v for v in values])
+        writer.writerow([neutralise(v) for v in values])
         if buffer.tell() > 64_000:
             yield buffer.getvalue()
             buffer.seek(0)
@@ -67,17 +86,38 @@ def stream_csv(header: list[str], rows: Iterable[list]) -> Iterator[str]:
 
 
 def write_xlsx(path: str, sheet: str, header: list[str], rows: Iterable[list]) -> int:
-    """Write an Excel workbook row by row (constant memory); return the number of rows."""
-    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False})
+    """Write an Excel workbook row by row (constant memory); return the number of rows.
+
+    Text is always written as text: XlsxWriter would otherwise turn "=..." into a formula and
+    "http://..." into a link. Formula-like text also carries Excel's own quote prefix, so it
+    stays text when someone edits the cell, and it looks exactly as typed."""
+    workbook = xlsxwriter.Workbook(path, {"constant_memory": True, "strings_to_numbers": False,
+                                          "strings_to_formulas": False, "strings_to_urls": False})
     bold = workbook.add_format({"bold": True})
+    quoted = workbook.add_format({"quote_prefix": True})
     worksheet = workbook.add_worksheet(sheet[:31])
-    worksheet.write_row(0, 0, header, bold)
+    for column, name in enumerate(header):
+        worksheet.write_string(0, column, name, bold)
     worksheet.freeze_panes(1, 0)
     count = 0
     for count, values in enumerate(rows, start=1):
-        worksheet.write_row(count, 0, ["" if v is None else v for v in values])
+        for column, value in enumerate(values):
+            _write_cell(worksheet, count, column, value, quoted)
     workbook.close()
     return count
+
+
+def _write_cell(worksheet, row: int, column: int, value, quoted) -> None:
+    """Write one cell as a number, a blank or plain text, never as a formula or a link."""
+    if value is None or value == "":
+        worksheet.write_blank(row, column, None)
+    elif isinstance(value, bool):
+        worksheet.write_boolean(row, column, value)
+    elif isinstance(value, (int, float, Decimal)):
+        worksheet.write_number(row, column, value)
+    else:
+        text = str(value)
+        worksheet.write_string(row, column, text, quoted if is_formula_like(text) else None)
 
 
 def stream_file(path: str, chunk: int = 64_000) -> Iterator[bytes]:

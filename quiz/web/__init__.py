@@ -1,13 +1,18 @@
 """Web wiring shared by every area: the request's database session, roles, and error pages."""
 from __future__ import annotations
 
+from datetime import timedelta
 from functools import wraps
 
 from flask import Flask, current_app, g, jsonify, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
+from sqlalchemy.exc import DataError
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from quiz.accounts.throttle import Source, source_of
 
 from quiz.db import utcnow
 from quiz.errors import Refused
@@ -49,6 +54,13 @@ def now():
     return clock()
 
 
+def guess_source() -> Source:
+    """Return where this request's guesses (passwords, keycodes) are counted, with its limits."""
+    config = current_app.config
+    return Source(source_of(request.remote_addr), config["QUIZ_SOURCE_GUESS_BURST"],
+                  timedelta(seconds=config["QUIZ_SOURCE_GUESS_INTERVAL_SECONDS"]))
+
+
 def role_required(*roles: str):
     """Let only signed-in users with one of these roles through; others get 403 (or sign in)."""
     def decorator(view):
@@ -78,7 +90,7 @@ def error_response(status: int, message: str, code: str | None = None, **extra):
 
 def _default_code(status: int) -> str:
     return {400: "bad_request", 403: "forbidden", 404: "not_found", 409: "conflict",
-            429: "too_many_attempts"}.get(status, "error")
+            413: "too_large", 429: "too_many_attempts"}.get(status, "error")
 
 
 def register(app: Flask) -> None:
@@ -92,19 +104,30 @@ def register(app: Flask) -> None:
     from quiz.invigilation.routes import bp as invigilation_bp
     from quiz.itembank.routes import bp as bank_bp
     from quiz.results.routes import bp as results_bp
-    from quiz.web import times
+    from quiz.web import limits, times
 
+    if app.config.get("QUIZ_TRUSTED_PROXIES"):
+        proxies = app.config["QUIZ_TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
+
+    app.url_map.converters["int"] = limits.BoundedIntegerConverter  # before any route is added
+    app.json = limits.GuardedJSONProvider(app)
+    if app.config.get("MAX_CONTENT_LENGTH") is None:
+        app.config["MAX_CONTENT_LENGTH"] = limits.MAX_CONTENT_LENGTH
     for blueprint in (accounts_bp, delivery_bp, delivery_api, invigilation_bp, invigilation_api,
                       results_bp, bank_bp):
         app.register_blueprint(blueprint)
     times.register(app)
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        if not user_id.isdigit():
+    def load_user(token: str):
+        # The cookie holds "id:session_version"; a revoked session's version is behind the
+        # account's, which is compared on the row loaded anyway: no extra query.
+        user_id, _, version = token.partition(":")
+        if not (user_id.isascii() and user_id.isdigit()) or int(user_id) > limits.MAX_ID:
             return None
         user = db().get(User, int(user_id))
-        return user if user is not None and user.active else None
+        return user if user is not None and user.holds_session(version) else None
 
     @login_manager.unauthorized_handler
     def unauthorized():
@@ -127,15 +150,52 @@ def register(app: Flask) -> None:
     def http_error(err):
         return error_response(err.code or 500, err.description or err.name)
 
+    @app.before_request
+    def smaller_limit_for_the_api():
+        if request.path.startswith("/api/"):
+            request.max_content_length = min(limits.API_MAX_CONTENT_LENGTH,
+                                             app.config["MAX_CONTENT_LENGTH"])
+
+    @app.errorhandler(413)
+    def too_large(_err):
+        limit = request.max_content_length or app.config["MAX_CONTENT_LENGTH"]
+        return error_response(413, f"This request is larger than the {limits.size(limit)} "
+                                   "allowed, so nothing was read or changed.", "too_large")
+
+    @app.errorhandler(OverflowError)
+    @app.errorhandler(DataError)
+    def out_of_range(err):
+        # The last line of defence: a value that reached the database but does not fit its
+        # column. Inputs are bounded where they enter; this keeps one that was missed a 400.
+        db().rollback()
+        app.logger.warning("refused a value the database cannot hold: %s", err)
+        return error_response(400, "A number or text in the request is too large for us to "
+                                   "store, so nothing was changed.")
+
     @app.after_request
     def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'")
-        if request.path.startswith(("/attempts", "/api/", "/invigilate", "/results")):
-            # Exam content must not linger in shared browser caches.
+        for name, value in SECURITY_HEADERS.items():
+            response.headers.setdefault(name, value)
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            response.headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if not request.path.startswith("/static/"):
+            # Every page is someone's: exam content, keys, results or a roster. None may linger
+            # in a browser's cache for the next person at a shared exam-room computer.
             response.headers["Cache-Control"] = "no-store"
         return response
+
+
+CONTENT_SECURITY_POLICY = "; ".join([
+    "default-src 'self'", "img-src 'self' data:", "style-src 'self'", "script-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",  # an injected <base> cannot send our relative links elsewhere
+    "form-action 'self'",  # nor can an injected form post answers or passwords elsewhere
+    "frame-ancestors 'none'",  # no other site may frame a page to trick clicks
+])
+SECURITY_HEADERS = {
+    "Content-Security-Policy": CONTENT_SECURITY_POLICY,
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+    "Referrer-Policy": "same-origin",
+    "Cross-Origin-Opener-Policy": "same-origin",
+}
