@@ -205,8 +205,8 @@ def status_payload(connection, found: StatusRead, now: datetime) -> dict:
 
 
 def status(session: Session, who: tuple[int, str], attempt_id: int, now: datetime,
-           grace: timedelta) -> tuple[StatusRead, dict] | None:
-    """Return the signed-in candidate's attempt and its status payload, reading only; or None
+           grace: timedelta) -> dict | None:
+    """Return the signed-in candidate's status payload, reading only; or None
     when the general path must answer (it also submits an attempt whose time ran out)."""
     user_id, version = who
     connection = session.connection()
@@ -218,4 +218,4 @@ def status(session: Session, who: tuple[int, str], attempt_id: int, now: datetim
     session.rollback()  # only read: end the read transaction now
     if found.attempt.is_open:
         presence.note_heard(found.attempt.id, now)  # written in a batch, not by this request
-    return found, payload
+    return payload

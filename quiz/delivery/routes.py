@@ -305,10 +305,9 @@ def set_flag(attempt_id: int):
 def status(attempt_id: int):
     """Report the attempt's state and the server's time left; finalises if time ran out."""
     who = signed_in()
-    found = None if who is None else fastpath.status(db(), who, attempt_id, now(), _grace())
-    if found is None:
+    payload = None if who is None else fastpath.status(db(), who, attempt_id, now(), _grace())
+    if payload is None:
         return _status(attempt_id)
-    _, payload = found
     payload["result_url"] = url_for("delivery.result", attempt_id=attempt_id)
     return jsonify(payload)
 
