@@ -39,6 +39,8 @@ class Blueprint:
     minimum_live_per_criterion: int = 0
     minimum_live_per_range_point: int = 0
     minimum_decision_or_application_percent: float = 0
+    # blueprint.yaml as written, comments and all, so an export gives back the file people wrote.
+    text: str = field(default="", compare=False, repr=False)
 
     @property
     def total_questions(self) -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import datetime
+from pathlib import PurePath
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -175,5 +176,6 @@ def exchange_items(session: Session, bank: str, statuses: tuple[str, ...]) -> li
                          difficulty=version.difficulty or "", criterion=item.criterion,
                          outcome=item.outcome, status=item.status,
                          range=tuple(version.range_ids or ()), form=version.form or "",
-                         enemies=None if version.enemies is None else tuple(version.enemies))
+                         enemies=None if version.enemies is None else tuple(version.enemies),
+                         source_file=PurePath(item.source_path).name if item.source_path else "")
             for item, version in rows]

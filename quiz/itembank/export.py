@@ -1,17 +1,21 @@
 """Files stay the record: write a stored bank back out in the item_banks/ layout (quiz bank export)."""
 from __future__ import annotations
 
-from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quiz import audit
-from quiz.itembank import bankwriter, fields
-from quiz.itembank.bankfile import BLUEPRINT_FILE, EXPORTED_FILE, RANGE_FILE
-from quiz.itembank.service import get_blueprint, stored_items
+from quiz.itembank import bankwriter
+from quiz.itembank.bankfile import EXPORTED_FILE
+from quiz.itembank.domain import STATUSES
+from quiz.itembank.exchange import exchange_items
+from quiz.itembank.formats.yaml_bank import ITEMS_FOLDER, bank_files, folder_of
+from quiz.itembank.models import Item
+from quiz.itembank.service import get_blueprint
 
 
 @dataclass
@@ -40,7 +44,7 @@ class ExportReport:
 
 def export_bank(session: Session, code: str, root: Path, now: datetime, actor=None) -> ExportReport:
     """Write a bank's blueprint, Range and items under root/<qualification>/<unit>/, in a stable
-    order.
+    order: the files yaml_bank.bank_files lays out, which the export page's download zips too.
 
     Every item is written as papers and statuses see it (its current version); a criterion's
     file keeps the name its items were loaded from. Item files of the bank that no longer hold
@@ -50,36 +54,21 @@ def export_bank(session: Session, code: str, root: Path, now: datetime, actor=No
     """
     record = get_blueprint(session, code)
     blueprint = record.to_domain()
-    folder = Path(root) / blueprint.qualification / blueprint.unit
+    folder = Path(root) / folder_of(blueprint)
     report = ExportReport(folder)
-    (folder / "items").mkdir(parents=True, exist_ok=True)
+    (folder / ITEMS_FOLDER).mkdir(parents=True, exist_ok=True)
     (folder / EXPORTED_FILE).write_text(bankwriter.render_exported(record.code, now),
                                         encoding="utf-8")
-    _write(folder / BLUEPRINT_FILE, record.source_text or bankwriter.render_blueprint(blueprint),
-           report)
-    range_list = record.range_list()
-    if range_list is not None:
-        _write(folder / RANGE_FILE, bankwriter.range_text(range_list), report)
-
-    by_criterion: dict[str, list] = defaultdict(list)
-    for item in stored_items(session, record.code):
-        by_criterion[item.criterion].append(item)
-        if item.pending_version_id is not None:
-            report.pending.append(item.item_id)
-    report.items = sum(len(items) for items in by_criterion.values())
-    titles = {c: t for o in blueprint.outcomes for c, t in o.criteria.items()}
-    keep = set()
-    for criterion in sorted(by_criterion, key=bankwriter.natural_key):
-        items = by_criterion[criterion]
-        name = bankwriter.file_name(criterion, titles.get(criterion, ""),
-                                    [Path(i.source_path).name for i in items if i.source_path])
-        values = [fields.values_of(i.current_version.content(), id=i.item_id,
-                                   criterion=i.criterion, status=i.status) for i in items]
-        _write(folder / "items" / name, bankwriter.render_item_file(blueprint, criterion, values),
-               report)
-        keep.add(name)
-    for stale in sorted((folder / "items").glob("*.yaml")):
-        if stale.name not in keep:
+    items = exchange_items(session, record.code, STATUSES)
+    report.items = len(items)
+    report.pending = list(session.scalars(
+        select(Item.item_id).where(Item.bank == record.code, Item.pending_version_id.is_not(None))
+        .order_by(Item.item_id)))
+    files = bank_files(items, blueprint, record.range_list())
+    for path, text in files.items():
+        _write(folder / path, text, report)
+    for stale in sorted((folder / ITEMS_FOLDER).glob("*.yaml")):
+        if f"{ITEMS_FOLDER}/{stale.name}" not in files:
             stale.unlink()
             report.removed.append(str(stale))
     audit.record(session, now, "bank_exported", actor, bank=record.code, folder=str(folder),

@@ -35,8 +35,8 @@ class BlueprintRecord(Base):
     source_text: Mapped[str | None] = mapped_column(Text)
 
     def to_domain(self) -> Blueprint:
-        """Return the plain blueprint the exam rules work with."""
-        return Blueprint.from_dict(self.spec)
+        """Return the plain blueprint the exam rules work with (and the file it was read from)."""
+        return replace(Blueprint.from_dict(self.spec), text=self.source_text or "")
 
     def range_list(self) -> RangeList | None:
         """Return the unit's Range points, or None if the bank was loaded without them."""

@@ -1,5 +1,7 @@
 """Files stay the record: export writes the stored bank as the files, and loads never lose browser work."""
+import io
 import re
+import zipfile
 from dataclasses import replace
 from pathlib import Path
 
@@ -146,3 +148,16 @@ def test_an_export_made_after_the_change_does_not_vouch_for_older_files(cli, loa
     cli("bank", "export", CODE, "-o", tmp_path / "a-look-thrown-away")
     assert cli("bank", "load", tmp_path / "older").exit_code == 1
     assert cli("bank", "load", REPO_BANKS).exit_code == 1  # never exported: vouches for nothing
+
+
+def test_the_export_pages_bank_files_download_holds_the_files_quiz_bank_export_writes(
+        cli, loaded, client, auth, session, tmp_path):
+    factories.make_user(session, "wendy", role="item_writer")
+    session.commit()
+    auth.login("wendy")
+    statuses = "&".join(f"status={s}" for s in ("live", "in_review", "draft", "retired"))
+    download = client.get(f"/bank/{CODE}/export/download?format=yaml&{statuses}")
+    assert download.status_code == 200
+    zipfile.ZipFile(io.BytesIO(download.data)).extractall(tmp_path / "web")
+    cli("bank", "export", CODE, "-o", tmp_path / "command")
+    assert bank_files(tmp_path / "web") == bank_files(tmp_path / "command")

@@ -10,6 +10,7 @@ anywhere else.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import PurePath
 from typing import Protocol, Sequence
 
 from quiz.itembank.domain import BankItem, Blueprint, RangeList
@@ -38,6 +39,7 @@ class ExchangeItem:
     status: str = ""  # what the source says; imported items are drafts whatever this is
     # Exported to our own bank files only (None: not checked yet); imports leave them out.
     enemies: tuple[str, ...] | None = ()
+    source_file: str = ""  # the bank file it was loaded from, so an export keeps the file's name
     notes: tuple[str, ...] = ()  # what changed on the way in (markup dropped, feedback not kept)
 
 
@@ -48,7 +50,7 @@ def from_bank_item(item: BankItem) -> ExchangeItem:
         key=item.content.key, rationale=item.content.rationale,
         difficulty=item.content.difficulty, criterion=item.criterion, outcome=item.outcome,
         range=tuple(item.content.range_ids), form=item.content.form, status=item.status,
-        enemies=item.content.enemies)
+        enemies=item.content.enemies, source_file=PurePath(item.path).name if item.path else "")
 
 
 # Our own tags, which travel in the tags or keywords of the formats that have them and come back

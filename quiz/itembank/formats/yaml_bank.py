@@ -1,8 +1,9 @@
-"""Our own bank files (the item_banks/ layout) as one more export format, for a download.
+"""Our own bank files (the item_banks/ layout): the one writer of the layout, and a download of it.
 
-The files are written by bankwriter, the same writer `quiz bank export` uses for a folder, so a
-download unzipped into item_banks/ is what that command would have written. They are loaded with
-`quiz bank load`, not imported: loading keeps ids, statuses and enemies, which imports do not.
+`bank_files` is the only code that lays a bank out as files: `quiz bank export` writes what it
+returns into a folder, and the export page's download zips the same files, so a download unzipped
+into item_banks/ is what that command would have written. They are loaded with `quiz bank load`,
+not imported: loading keeps ids, statuses and enemies, which imports do not.
 """
 from __future__ import annotations
 
@@ -16,9 +17,50 @@ from quiz.itembank.bankfile import BLUEPRINT_FILE, RANGE_FILE
 from quiz.itembank.domain import Blueprint, ItemContent, RangeList
 from quiz.itembank.formats import ExchangeItem, FormatError, ReadResult, Sample, register
 
+ITEMS_FOLDER = "items"
+
+
+def folder_of(blueprint: Blueprint) -> str:
+    """Return where a bank's files go under the folder of banks: QUALIFICATION/UNIT."""
+    return f"{blueprint.qualification}/{blueprint.unit}"
+
+
+def bank_files(items: Sequence[ExchangeItem], blueprint: Blueprint,
+               range_list: RangeList | None = None) -> dict[str, str]:
+    """Return a bank's files by their path in its folder, in a stable order.
+
+    blueprint.yaml (the file it was read from, as written, else one rendered from the blueprint),
+    range.yaml when the bank has Range points, and items/<file> for each criterion with items:
+    the name its items were loaded from if they agree on one, else one from its title.
+    """
+    files = {BLUEPRINT_FILE: blueprint.text or bankwriter.render_blueprint(blueprint)}
+    if range_list is not None:
+        files[RANGE_FILE] = bankwriter.range_text(range_list)
+    by_criterion: dict[str, list[ExchangeItem]] = defaultdict(list)
+    for item in items:
+        by_criterion[item.criterion].append(item)
+    titles = {c: t for o in blueprint.outcomes for c, t in o.criteria.items()}
+    for criterion in sorted(by_criterion, key=bankwriter.natural_key):
+        group = by_criterion[criterion]
+        name = bankwriter.file_name(criterion, titles.get(criterion, ""),
+                                    [i.source_file for i in group if i.source_file])
+        files[f"{ITEMS_FOLDER}/{name}"] = bankwriter.render_item_file(
+            blueprint, criterion, [_values(i) for i in group])
+    return files
+
+
+def _values(item: ExchangeItem) -> dict:
+    """Return an item's values by field name, as its bank file holds them."""
+    content = ItemContent(stem=item.stem, options=dict(item.options), key=item.key,
+                          rationale=item.rationale, difficulty=item.difficulty or "medium",
+                          enemies=None if item.enemies is None else tuple(item.enemies),
+                          range_ids=tuple(item.range), form=item.form)
+    return fields.values_of(content, id=item.ref, criterion=item.criterion,
+                            status=item.status or "draft")
+
 
 class YamlBank:
-    """The item_banks/ layout: blueprint.yaml and one file of items per criterion, zipped."""
+    """The item_banks/ layout: blueprint.yaml, range.yaml and one file of items per criterion."""
 
     name = "yaml"
     title = "Bank files (YAML in the item_banks/ layout, zipped)"
@@ -37,26 +79,12 @@ class YamlBank:
 
     def write(self, items: Sequence[ExchangeItem], blueprint: Blueprint,
               range_list: RangeList | None = None) -> bytes:
-        """Return a zip of QUALIFICATION/UNIT/blueprint.yaml, range.yaml and items/*.yaml."""
-        folder = f"{blueprint.qualification}/{blueprint.unit}"
-        by_criterion: dict[str, list[dict]] = defaultdict(list)
-        for item in items:
-            content = ItemContent(stem=item.stem, options=dict(item.options), key=item.key,
-                                  rationale=item.rationale, difficulty=item.difficulty or "medium",
-                                  enemies=None if item.enemies is None else tuple(item.enemies),
-                                  range_ids=tuple(item.range), form=item.form)
-            by_criterion[item.criterion].append(fields.values_of(
-                content, id=item.ref, criterion=item.criterion, status=item.status or "draft"))
-        titles = {c: t for o in blueprint.outcomes for c, t in o.criteria.items()}
+        """Return a zip of bank_files under QUALIFICATION/UNIT/."""
+        folder = folder_of(blueprint)
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
-            archive.writestr(f"{folder}/{BLUEPRINT_FILE}", bankwriter.render_blueprint(blueprint))
-            if range_list is not None:
-                archive.writestr(f"{folder}/{RANGE_FILE}", bankwriter.range_text(range_list))
-            for criterion in sorted(by_criterion, key=bankwriter.natural_key):
-                name = bankwriter.file_name(criterion, titles.get(criterion, ""))
-                archive.writestr(f"{folder}/items/{name}", bankwriter.render_item_file(
-                    blueprint, criterion, by_criterion[criterion]))
+            for path, text in bank_files(items, blueprint, range_list).items():
+                archive.writestr(f"{folder}/{path}", text)
         return buffer.getvalue()
 
 
