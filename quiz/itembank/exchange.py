@@ -54,7 +54,8 @@ class ImportSummary:
             out.append("Not imported:")
             out += [f"  {s.ref}: {s.reason}" for s in self.skipped]
         if self.changed:
-            out.append("Imported with changes:")
+            out.append("Would be imported with changes:" if self.dry_run
+                       else "Imported with changes:")
             out += [f"  {item_id}: {note}" for item_id, note in self.changed]
         if self.already:
             shown = ", ".join(self.already[:20])
@@ -89,9 +90,6 @@ def import_file(session: Session, *, bank: str, data: bytes, filename: str,
                             already=plan.already, skipped=list(plan.skipped), notes=plan.notes,
                             dry_run=dry_run)
     for planned in plan.create:
-        if dry_run:
-            summary.created.append((planned.item_id or "(a new id)", planned.ref))
-            continue
         content, notes = planned.content, list(planned.notes)
         if not content.rationale:
             # A draft cannot be saved without a rationale, and most questions from other tools
@@ -101,18 +99,26 @@ def import_file(session: Session, *, bank: str, data: bytes, filename: str,
                                                  "submitting it for review.")
             notes.append("no rationale in the file: the draft's rationale asks for one")
         try:
-            item = _create_draft(session, workflow, record, planned, content, notes, author, now,
-                                 filename)
+            if dry_run:
+                item_id = planned.item_id or "(a new id)"
+                _check_draft(session, workflow, record, planned, content, notes)
+            else:
+                item_id = _create_draft(session, workflow, record, planned, content, notes,
+                                        author, now, filename).item_id
         except workflow.InvalidItem as err:
             summary.skipped.append(Skipped(planned.ref, str(err)))
             continue
-        summary.created.append((item.item_id, planned.ref))
-        summary.changed += [(item.item_id, note) for note in notes]
+        summary.created.append((item_id, planned.ref))
+        summary.changed += [(item_id, note) for note in notes]
     if not dry_run:
         audit.record(session, now, "bank_import", author, bank=record.code, file=filename,
                      format=fmt.name, created=len(summary.created),
                      skipped=len(summary.skipped), already=len(summary.already))
     return summary
+
+
+# A draft may leave these for the writer to give before review (fields by name -> ItemContent's).
+LEFT_FOR_THE_WRITER = {"range": "range_ids", "form": "form"}
 
 
 def _create_draft(session, workflow, record, planned, content, notes, author, now, filename):
@@ -130,14 +136,31 @@ def _create_draft(session, workflow, record, planned, content, notes, author, no
     try:
         return create(content)
     except workflow.InvalidItem as err:
-        tags = {"range": "range_ids", "form": "form"}
-        if not err.problems or any(p.field not in tags for p in err.problems):
-            raise
-        item = create(replace(content, **{tags[p.field]: fields.FIELDS_BY_NAME[p.field].kind.absent
-                                          for p in err.problems}))
-        notes += [f"{p.message}: left out, for the writer to give before review"
-                  for p in err.problems]
-        return item
+        return create(_left_out(workflow, err.problems, content, notes))
+
+
+def _check_draft(session, workflow, record, planned, content, notes) -> None:
+    """Check one imported draft as _create_draft would create it, writing nothing (a dry run)."""
+    def check(content):
+        problems = workflow.check_item(session, record, planned.criterion,
+                                       workflow.tidy_content(content), unfinished=True)
+        if problems:
+            raise workflow.InvalidItem(problems)
+    try:
+        check(content)
+    except workflow.InvalidItem as err:
+        check(_left_out(workflow, err.problems, content, notes))
+
+
+def _left_out(workflow, problems, content, notes):
+    """Return content without the Range points or form this bank does not know, noting each;
+    raise InvalidItem again if anything else is wrong."""
+    if not problems or any(p.field not in LEFT_FOR_THE_WRITER for p in problems):
+        raise workflow.InvalidItem(problems)
+    notes += [f"{p.message}: left out, for the writer to give before review" for p in problems]
+    absent = {LEFT_FOR_THE_WRITER[p.field]: fields.FIELDS_BY_NAME[p.field].kind.absent
+              for p in problems}
+    return replace(content, **absent)
 
 
 @dataclass(frozen=True)
