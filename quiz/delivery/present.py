@@ -34,12 +34,23 @@ def navigator(attempt: Attempt) -> list[NavEntry]:
 
 def question_screen(question: AttemptQuestion) -> dict:
     """Return the stem and the options in this candidate's order, labelled A-D as shown."""
-    version = question.item_version
+    return screen(question.item_version, question.option_order, question.position,
+                  question.chosen, question.flagged)
+
+
+def screen(version, option_order, position: int = 1, chosen: str | None = None,
+           flagged: bool = False) -> dict:
+    """Return a version (stem and options by stored letter) as the candidate's page shows it.
+
+    option_order is the stored letters in the order shown, labelled A-D as shown; chosen is a
+    stored letter or None. The item writers' preview uses this too, so it cannot drift from
+    what a candidate sees.
+    """
     options = [{"index": i, "label": DISPLAY_LETTERS[i], "text": version.options[letter]}
-               for i, letter in enumerate(question.option_order)]
-    chosen = None if question.chosen is None else question.option_order.index(question.chosen)
-    return {"position": question.position, "stem": version.stem, "options": options,
-            "chosen": chosen, "flagged": question.flagged}
+               for i, letter in enumerate(option_order)]
+    shown = None if chosen is None else list(option_order).index(chosen)
+    return {"position": position, "stem": version.stem, "options": options, "chosen": shown,
+            "flagged": flagged}
 
 
 def paper(session: Session, attempt: Attempt, questions: list[AttemptQuestion],

@@ -7,6 +7,7 @@ from datetime import datetime, time
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import current_user
 
+from quiz.delivery import present
 from quiz.errors import BadRequest, NotAllowed, NotFound, Refused
 from quiz.itembank import fields, finder, forms, history, service, workflow
 from quiz.itembank import review as review_rules
@@ -168,9 +169,7 @@ def preview(code: str, item_id: str):
     if order == "shuffled":
         random.Random(seed).shuffle(letters)
     adjustments = [a for a in ("large-text", "high-contrast") if request.args.get(a)]
-    question = {"position": 1, "stem": version.stem, "chosen": None, "flagged": False,
-                "options": [{"index": i, "label": "ABCDEFGH"[i], "text": version.options[letter]}
-                            for i, letter in enumerate(letters)]}
+    question = present.screen(version, letters)
     return render_template("bank/preview.html", blueprint=record.to_domain(), item=found,
                            version=version, q=question, total=record.to_domain().total_questions,
                            order=order, seed=seed, adjustments=adjustments,
