@@ -8,16 +8,16 @@ from flask_wtf.file import FileField, FileRequired
 from werkzeug.utils import secure_filename
 from wtforms import SelectField, TextAreaField
 
-from quiz.errors import BadRequest, NotFound
-from quiz.itembank import formats, service
+from quiz.errors import BadRequest
+from quiz.itembank import formats
 from quiz.itembank.exchange import import_file, export_bank
 from quiz.itembank.formats import FormatError
 from quiz.itembank.formats.plan import TagMap
 from quiz.itembank.formats.safety import check_size
+from quiz.itembank.routes import WRITERS, bank_or_404
 from quiz.web import db, error_response, now, role_required
 
 bp = Blueprint("exchange", __name__, url_prefix="/bank")
-WRITERS = ("item_writer", "admin")
 STATUSES = (("live", "Live"), ("in_review", "In review"), ("draft", "Draft"), ("retired", "Retired"))
 
 
@@ -42,7 +42,7 @@ def _limit() -> int:
 @role_required(*WRITERS)
 def import_page(code: str):
     """Upload a file of questions; import them as drafts and show what was and was not imported."""
-    record = _blueprint(code)
+    record = bank_or_404(code)
     if request.method == "POST" and (request.content_length or 0) > _limit() + 65536:
         # Refuse before reading the body: a huge upload is never parsed or stored.
         return error_response(413, f"The file is too big: files of up to {_limit() // 2**20} MB "
@@ -79,7 +79,7 @@ def import_page(code: str):
 @role_required(*WRITERS)
 def export_page(code: str):
     """Offer the bank for download in each format other tools read."""
-    record = _blueprint(code)
+    record = bank_or_404(code)
     return render_template("exchange/export.html", blueprint=record, formats=formats.writers(),
                            statuses=STATUSES)
 
@@ -88,7 +88,7 @@ def export_page(code: str):
 @role_required(*WRITERS)
 def export_download(code: str):
     """Send the bank's items in the chosen format as a file, and record that they left."""
-    record = _blueprint(code)
+    record = bank_or_404(code)
     format_name = request.args.get("format", "")
     if format_name not in {f.name for f in formats.writers()}:
         raise BadRequest(f"Choose one of the formats on the export page, not {format_name!r}.")
@@ -102,9 +102,3 @@ def export_download(code: str):
         "Content-Disposition": f'attachment; filename="{export.filename}"',
         "Cache-Control": "no-store"})
 
-
-def _blueprint(code: str):
-    try:
-        return service.get_blueprint(db(), code)
-    except service.UnknownBlueprint:
-        raise NotFound(f"There is no bank {code}.")

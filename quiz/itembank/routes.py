@@ -39,7 +39,7 @@ def index():
 @role_required(*WRITERS)
 def items(code: str):
     """Find a bank's items by words and filters, a page at a time."""
-    record = _blueprint(code)
+    record = bank_or_404(code)
     filters, chosen = _filters(request.args)
     page = finder.find_items(db(), record.code, filters, _int(request.args.get("page"), 1))
     return render_template("bank/items.html", blueprint=record.to_domain(), page=page,
@@ -50,7 +50,7 @@ def items(code: str):
 @role_required(*WRITERS)
 def lookup(code: str):
     """Return items matching words, for choosing enemies: id, criterion, status and stem."""
-    record = _blueprint(code)
+    record = bank_or_404(code)
     page = finder.find_items(db(), record.code, finder.Filters(text=request.args.get("q", "")),
                              per_page=20)
     return jsonify({"total": page.total, "items": [
@@ -62,7 +62,7 @@ def lookup(code: str):
 @role_required(*WRITERS)
 def new(code: str):
     """Write a new item: nothing is stored until the whole item is valid."""
-    record = _blueprint(code)
+    record = bank_or_404(code)
     blueprint, range_list = record.to_domain(), record.range_list()
     if request.method == "GET":
         criterion = request.args.get("criterion", "")
@@ -283,7 +283,7 @@ def item_history(code: str, item_id: str):
 @role_required(*WRITERS)
 def range_coverage(code: str):
     """Show every Range point of a bank with its live items, the gaps first."""
-    record = _blueprint(code)
+    record = bank_or_404(code)
     try:
         report, message = service.range_coverage_of(db(), record), ""
     except service.NoRangeList as err:
@@ -294,7 +294,9 @@ def range_coverage(code: str):
 
 # --- helpers -------------------------------------------------------------------------------------
 
-def _blueprint(code: str):
+def bank_or_404(code: str):
+    """Return the bank with this code, or refuse with Not Found naming it (these pages and the
+    import and export pages share it)."""
     try:
         return service.get_blueprint(db(), code)
     except service.UnknownBlueprint:
@@ -308,7 +310,7 @@ def _points(record) -> dict:
 
 
 def _item(code: str, item_id: str):
-    record = _blueprint(code)
+    record = bank_or_404(code)
     return record, service.get_item(db(), record.code, item_id)
 
 
