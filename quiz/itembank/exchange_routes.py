@@ -84,15 +84,19 @@ def export_page(code: str):
                            statuses=STATUSES)
 
 
-@bp.route("/<path:code>/export/download")
+@bp.route("/<path:code>/export/download", methods=["POST"])
 @role_required(*WRITERS)
 def export_download(code: str):
-    """Send the bank's items in the chosen format as a file, and record that they left."""
+    """Send the bank's items in the chosen format as a file, and record that they left.
+
+    A POST from the export page's form (with its CSRF token), not a GET: the download writes an
+    audit row, and a GET must change nothing, whoever (a prefetcher, a link scanner) follows it.
+    """
     record = bank_or_404(code)
-    format_name = request.args.get("format", "")
+    format_name = request.form.get("format", "")
     if format_name not in {f.name for f in formats.writers()}:
         raise BadRequest(f"Choose one of the formats on the export page, not {format_name!r}.")
-    statuses = tuple(request.args.getlist("status")) or ("live",)
+    statuses = tuple(request.form.getlist("status")) or ("live",)
     if not set(statuses) <= {s for s, _ in STATUSES}:
         raise BadRequest("Choose statuses from the export page.")
     export = export_bank(db(), bank=record.code, format_name=format_name, actor=current_user,
@@ -101,4 +105,3 @@ def export_download(code: str):
     return Response(export.data, mimetype=export.mimetype, headers={
         "Content-Disposition": f'attachment; filename="{export.filename}"',
         "Cache-Control": "no-store"})
-

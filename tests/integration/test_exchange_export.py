@@ -1,6 +1,7 @@
 """Exporting a bank: the QTI 3.0 package's shape, an independent converter accepting it, and the
 export page's download."""
 import io
+import re
 import zipfile
 from pathlib import Path
 
@@ -149,7 +150,8 @@ def test_the_export_page_offers_every_format_and_the_download_is_recorded(client
     assert page.status_code == 200
     for fmt in formats.writers():
         assert fmt.title in page.get_data(as_text=True)
-    response = client.get("/bank/2794-03/315/export/download?format=moodle&status=live")
+    response = client.post("/bank/2794-03/315/export/download",
+                           data={"format": "moodle", "status": "live"})
     assert response.status_code == 200
     assert response.headers["Content-Disposition"] == \
         'attachment; filename="2794-03-315-moodle.xml"'
@@ -161,8 +163,32 @@ def test_the_export_page_offers_every_format_and_the_download_is_recorded(client
 
 
 def test_an_unknown_export_format_is_refused(client, writer, shipped):
-    response = client.get("/bank/2794-03/315/export/download?format=pdf")
+    response = client.post("/bank/2794-03/315/export/download", data={"format": "pdf"})
     assert response.status_code == 400
+
+
+def exports_recorded(session) -> int:
+    session.expire_all()
+    return len(session.scalars(select(AuditEvent).where(AuditEvent.action == "bank_export")).all())
+
+
+def test_following_a_link_to_the_download_sends_nothing_and_records_nothing(client, writer, shipped,
+                                                                           session):
+    # A prefetcher or a mail scanner follows links: only the export page's form downloads.
+    response = client.get("/bank/2794-03/315/export/download?format=moodle&status=live")
+    assert response.status_code == 405
+    assert exports_recorded(session) == 0
+
+
+def test_the_download_needs_the_export_pages_csrf_token(app, client, writer, shipped, session):
+    app.config["WTF_CSRF_ENABLED"] = True
+    url = "/bank/2794-03/315/export/download"
+    forged = client.post(url, data={"format": "csv", "status": "live"})
+    assert forged.status_code == 400 and exports_recorded(session) == 0
+    page = client.get("/bank/2794-03/315/export").get_data(as_text=True)
+    token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    response = client.post(url, data={"format": "csv", "status": "live", "csrf_token": token})
+    assert response.status_code == 200 and exports_recorded(session) == 1
 
 
 @pytest.mark.parametrize("role", ["candidate", "invigilator", "results_officer"])
@@ -170,6 +196,7 @@ def test_only_item_writers_reach_the_exchange_pages(client, auth, session, shipp
     factories.make_user(session, f"someone-{role}", role=role)
     session.commit()
     auth.login(f"someone-{role}")
-    for path in ("/bank/2794-03/315/export", "/bank/2794-03/315/export/download?format=csv",
-                 "/bank/2794-03/315/import"):
+    for path in ("/bank/2794-03/315/export", "/bank/2794-03/315/import"):
         assert client.get(path).status_code == 403, path
+    assert client.post("/bank/2794-03/315/export/download",
+                       data={"format": "csv"}).status_code == 403

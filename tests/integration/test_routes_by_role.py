@@ -129,7 +129,7 @@ ROUTES: dict[str, dict[str, str]] = {
     "GET /bank/<path:code>/import": rule(ok=WRITERS),
     "POST /bank/<path:code>/import": rule(ok=WRITERS),
     "GET /bank/<path:code>/export": rule(ok=WRITERS),
-    "GET /bank/<path:code>/export/download": rule(ok=WRITERS),
+    "POST /bank/<path:code>/export/download": rule(ok=WRITERS),
     # reviewing: item writers with the reviewer permission (not this one) and administrators
     "GET /bank/<path:code>/items/<item_id>/review": rule(ok=["admin"]),
     "POST /bank/<path:code>/items/<item_id>/review": rule(ok=["admin"]),
@@ -146,6 +146,7 @@ REQUESTS: dict[str, dict] = {
     "POST /api/attempts/<int:attempt_id>/break": {"json": {"action": "start"}},
     "POST /invigilate/sittings/<int:sitting_id>/bookings": {"data": {"candidate_id": "{user_id}"}},
     "GET /results/attempts/<int:attempt_id>/feedback": {"arguments": {"attempt_id": "finished"}},
+    "POST /bank/<path:code>/export/download": {"data": {"format": "csv"}},
 }
 
 
