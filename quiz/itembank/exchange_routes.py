@@ -7,6 +7,7 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from werkzeug.utils import secure_filename
 from wtforms import SelectField, TextAreaField
+from wtforms.fields.choices import SelectChoice
 
 from quiz.errors import BadRequest
 from quiz.itembank import formats
@@ -50,8 +51,8 @@ def import_page(code: str):
     # This page's own limit, not the app-wide request limit, decides how big a file may be.
     request.max_content_length = _limit() + 65536
     form = ImportForm()
-    form.format.choices = [("", "Detect from the file's content")] + [
-        (f.name, f.title) for f in formats.readers()]
+    form.format.choices = [SelectChoice("", "Detect from the file's content")] + [
+        SelectChoice(f.name, f.title) for f in formats.readers()]
     error = None
     if form.validate_on_submit():
         upload = form.file.data

@@ -45,7 +45,7 @@ def _ids(item_field, blueprint, range_list):
 
 
 def _range_points(item_field, blueprint, range_list):
-    choices = [(p.id, p.text) for p in (range_list.points if range_list else ())]
+    choices = [SelectChoice(p.id, p.text) for p in (range_list.points if range_list else ())]
     return {item_field.name: SelectMultipleField(item_field.label, choices=choices,
                                                  validate_choice=False)}
 

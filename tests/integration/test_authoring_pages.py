@@ -1,5 +1,6 @@
 """The item writers' pages through the browser's requests: forms, preview, review, retire, history."""
 import re
+import warnings
 from dataclasses import replace
 from html import unescape
 
@@ -278,3 +279,13 @@ def test_item_pages_are_never_kept_in_a_browsers_cache(client, auth, bank):
     for path in (f"{BANK}/items", f"{BANK}/items/q1.1-01", f"{BANK}/items/q1.1-01/preview",
                  f"{BANK}/items/q1.1-01/history", f"/api/bank/{CODE}/items?q=q1"):
         assert client.get(path).headers["Cache-Control"] == "no-store", path
+
+
+def test_the_item_form_and_the_import_page_build_their_choices_as_wtforms_asks(client, auth, bank):
+    # WTForms deprecates (value, label) tuples as choices, to be removed in 3.4: SelectChoice.
+    auth.login("pat")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for page in (f"{BANK}/items/new", f"{BANK}/import"):
+            assert client.get(page).status_code == 200, page
+    assert [str(w.message) for w in caught if "choices" in str(w.message)] == []
