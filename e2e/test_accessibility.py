@@ -20,7 +20,12 @@ AXE = Axe()
 
 
 def assert_accessible(page, what: str) -> None:
-    """Run axe-core on the page as it stands and fail with every violation it finds, in words."""
+    """Run axe-core on the page as it stands and fail with every violation it finds, in words.
+
+    It waits for the page to finish loading first: a click that navigates returns once the new
+    page has started to load, and axe on a half-parsed document reads a null documentElement.
+    """
+    page.wait_for_load_state("load")
     violations = AXE.run(page).response["violations"]
     found = [f"{v['id']} ({v['impact']}): {v['help']} at "
              + ", ".join(" ".join(node["target"]) for node in v["nodes"][:5])
