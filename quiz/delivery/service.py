@@ -203,10 +203,11 @@ def admit_and_start(session: Session, booking: Booking, candidate: User, keycode
 
 def start_attempt(session: Session, sitting: Sitting, candidate: User, now: datetime,
                   seed: int | None = None, paper: Paper | None = None) -> Attempt:
-    """Fix the candidate's paper and start their clock; an existing attempt is returned as is.
+    """Fix the candidate's paper and start their clock through the ORM, returning the Attempt;
+    an existing attempt is returned as is.
 
-    For a candidate already admitted (tests, the demo's simulation); candidates start through
-    admit_and_start. The paper may have been assembled beforehand (paper_for).
+    For callers that go on working with the object (tests, the demo's simulation): candidates
+    start through admit_and_start, which writes the same rows in three Core statements.
     """
     existing = existing_attempt(session, sitting, candidate)
     if existing is not None:
@@ -215,7 +216,37 @@ def start_attempt(session: Session, sitting: Sitting, candidate: User, now: date
         paper = paper_for(session, sitting, now, seed)
     else:
         check_can_start(sitting, now)
-    return session.get(Attempt, insert_attempt(session, sitting, candidate, now, paper))
+    values = attempt_values(sitting, sitting.blueprint, candidate, now, paper)
+    attempt = Attempt(sitting=sitting, candidate=candidate,
+                      **{k: v for k, v in values.items() if k not in ("sitting_id", "candidate_id")})
+    session.add(attempt)
+    session.flush()
+    session.execute(insert(AttemptQuestion), question_rows(attempt.id, paper))
+    audit.record(session, now, "attempt_started", candidate, sitting_id=sitting.id,
+                 attempt_id=attempt.id, seed=paper.seed, extra_seconds=attempt.extra_seconds)
+    return attempt
+
+
+def attempt_values(sitting: Sitting, blueprint, candidate: User, now: datetime,
+                   paper: Paper) -> dict:
+    """Return a new attempt's columns: the clock, extra time and rest breaks fixed at start."""
+    duration = timedelta(seconds=sitting.duration_seconds or blueprint.duration_seconds)
+    return dict(
+        sitting_id=sitting.id, candidate_id=candidate.id, status="in_progress", seed=paper.seed,
+        blueprint_code=paper.blueprint, started_at=now,
+        duration_seconds=int(duration.total_seconds()),
+        extra_seconds=int(percent_of(duration, candidate.extra_time_percent or 0).total_seconds()),
+        pass_mark_percent=blueprint.pass_mark_percent, paused_seconds=0.0,
+        break_allowance_seconds=(candidate.rest_break_minutes or 0) * 60,
+        break_used_seconds=0.0, last_seen_at=now, last_seq=0)
+
+
+def question_rows(attempt_id: int, paper: Paper) -> list[dict]:
+    """Return the rows of an attempt's questions, in paper order, for one executemany."""
+    return [{"attempt_id": attempt_id, "position": position, "item_version_id": q.version_id,
+             "outcome": q.outcome, "criterion": q.criterion, "option_order": list(q.option_order),
+             "flagged": False, "seq": 0, "flag_seq": 0}
+            for position, q in enumerate(paper.questions, start=1)]
 
 
 _ATTEMPT = Attempt.__table__
@@ -231,27 +262,14 @@ def insert_attempt(session: Session, sitting: Sitting, candidate: User, now: dat
     blueprint: the sitting's blueprint row if the caller holds it already.
     """
     session.flush()  # anything pending (an admission) goes first, in order
-    blueprint = blueprint or sitting.blueprint
-    duration = timedelta(seconds=sitting.duration_seconds or blueprint.duration_seconds)
-    extra = int(percent_of(duration, candidate.extra_time_percent or 0).total_seconds())
+    values = attempt_values(sitting, blueprint or sitting.blueprint, candidate, now, paper)
     connection = session.connection()
-    attempt_id = connection.execute(insert(_ATTEMPT).values(
-        sitting_id=sitting.id, candidate_id=candidate.id, status="in_progress", seed=paper.seed,
-        blueprint_code=paper.blueprint, started_at=now,
-        duration_seconds=int(duration.total_seconds()), extra_seconds=extra,
-        pass_mark_percent=blueprint.pass_mark_percent, paused_seconds=0.0,
-        break_allowance_seconds=(candidate.rest_break_minutes or 0) * 60,
-        break_used_seconds=0.0, last_seen_at=now, last_seq=0)).inserted_primary_key[0]
-    connection.execute(insert(_QUESTION), [
-        {"attempt_id": attempt_id, "position": position, "item_version_id": question.version_id,
-         "outcome": question.outcome, "criterion": question.criterion,
-         "option_order": list(question.option_order), "flagged": False, "seq": 0,
-         "flag_seq": 0}
-        for position, question in enumerate(paper.questions, start=1)])
+    attempt_id = connection.execute(insert(_ATTEMPT).values(**values)).inserted_primary_key[0]
+    connection.execute(insert(_QUESTION), question_rows(attempt_id, paper))
     connection.execute(insert(_AUDIT).values(
         at=now, actor_id=candidate.id, actor=candidate.username, action="attempt_started",
         sitting_id=sitting.id, attempt_id=attempt_id,
-        detail={"seed": paper.seed, "extra_seconds": extra}))
+        detail={"seed": paper.seed, "extra_seconds": values["extra_seconds"]}))
     return attempt_id
 
 

@@ -148,6 +148,19 @@ def test_starting_twice_keeps_the_first_paper(client, auth, exam, session):
     assert session.scalars(select(AttemptQuestion.item_version_id)).all() == paper
 
 
+def test_starting_from_the_keycode_page_applies_extra_time_and_rest_breaks(client, auth, exam,
+                                                                            session):
+    exam.alice.extra_time_percent, exam.alice.rest_break_minutes = 25, 10
+    session.commit()
+    auth.login("alice")
+    page = client.get(f"/sittings/{exam.sitting.id}/join")
+    assert b"plus 25% extra time granted to you" in page.data
+    client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE})
+    attempt = session.scalar(select(Attempt))
+    assert (attempt.extra_seconds, attempt.break_allowance_seconds) == (11 * 60 + 15, 600)
+    assert attempt.pass_mark_percent == exam.sitting.blueprint.pass_mark_percent
+
+
 def test_extra_time_granted_to_the_candidate_applies_when_they_start(session, exam):
     from tests import factories
     exam.alice.extra_time_percent = 25
