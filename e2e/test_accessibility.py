@@ -3,6 +3,7 @@
 A screen reader user sits the same test as everyone else, so the candidate's pages are checked at
 each step of a sitting, with errors showing as well as without; the staff pages are checked too.
 """
+import re
 from datetime import timedelta
 
 import pytest
@@ -159,3 +160,20 @@ def test_results_and_item_bank_pages_are_accessible(new_context, db, world, chec
     check(writer, "a criterion's items")
     writer.get_by_role("link", name="315-1.1-001").click()
     check(writer, "one item with its key and rationale")
+    writer.goto("/bank/")
+    writer.get_by_role("link", name="Range coverage").click()
+    expect(writer.get_by_role("heading", name="Range coverage: 2794-03/315")).to_be_visible()
+    check(writer, "Range coverage, the gaps first")
+
+
+def test_range_coverage_is_usable_by_keyboard(new_context, db, world):
+    factories.make_user(db, "wendy", role="item_writer")
+    db.commit()
+    page = new_context().new_page()
+    sign_in(page, "wendy")
+    page.goto("/bank/2794-03/315/range")
+    link = page.get_by_role("link", name="1.4 Describe the benefits and challenges of coaching")
+    link.focus()
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(r".*/bank/2794-03/315/range#ac-1\.4$"))
+    expect(page.locator('[id="ac-1.4"]')).to_be_in_viewport()

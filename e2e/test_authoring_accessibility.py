@@ -53,6 +53,8 @@ def test_an_item_is_written_previewed_submitted_and_approved_by_keyboard_alone(n
     go(writer)
     tab_to(writer, "criterion")
     writer.keyboard.type("2.5")
+    tab_to(writer, "form-0")  # the question form: recall, the first radio of its group
+    writer.keyboard.press("Space")
     tab_to(writer, "stem")
     writer.keyboard.type("Which quality helps a mentor most when a mentee admits a mistake?")
     for letter, text in zip("ABCD", ["Patience", "Impatience", "Sarcasm", "Indifference"]):
@@ -63,6 +65,10 @@ def test_an_item_is_written_previewed_submitted_and_approved_by_keyboard_alone(n
             writer.keyboard.press("Space")
     tab_to(writer, "rationale")
     writer.keyboard.type("AC2.5: patience lets the mentee learn from the mistake.")
+    tab_to(writer, "range-2_5__quality__patience")  # the Range point 2.5/quality/patience
+    writer.keyboard.press("Space")
+    tab_to(writer, "enemies_none")  # checked the bank: no enemies
+    writer.keyboard.press("Space")
     tab_to(writer, "Save draft")
     go(writer)
     expect(writer.get_by_role("status")).to_contain_text("as a draft (version 1)")

@@ -156,8 +156,11 @@ def test_the_actions_column_lines_up_with_the_rest_of_each_row(new_context, db, 
     start(db, room.sitting, room.bob)
     page = open_board(new_context, room)
     for candidate in (room.alice, room.bob, room.carol):
-        cells = row(page, candidate).locator("td, th")
-        boxes = [cells.nth(i).bounding_box() for i in range(cells.count())]
+        # One snapshot of the row's cells: the board refreshes itself, so boxes read one by one
+        # could straddle a redraw.
+        boxes = row(page, candidate).evaluate(
+            "tr => [...tr.querySelectorAll('td, th')].map(c => c.getBoundingClientRect())"
+            ".map(r => ({x: r.x, y: r.y, height: r.height}))")
         tops = {round(box["y"]) for box in boxes}
         heights = {round(box["height"]) for box in boxes}
         assert len(tops) == 1 and len(heights) == 1, boxes

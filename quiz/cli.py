@@ -98,16 +98,28 @@ def bank_validate(path: str):
 @bank.command("lint")
 @click.argument("path", default=DEFAULT_BANKS)
 def bank_lint(path: str):
-    """Judge the quality of valid banks; exit non-zero if any error is found."""
-    from quiz.itembank.lint import ERROR, lint_bank
+    """Judge the quality of valid banks; exit non-zero if any error is found.
+
+    After the findings, print the figures the rules judge: what length cues are worth to a
+    test-wise candidate, and the share of each question form.
+    """
+    from quiz.itembank.figures import form_shares, longest_option_figures
+    from quiz.itembank.lint import ERROR, LintThresholds, lint_bank
     banks = _read_or_fail(path)
     errors = 0
+    thresholds = LintThresholds()
     for code, items in banks.items.items():
-        findings = lint_bank(banks.blueprints[code], items)
+        blueprint = banks.blueprints[code]
+        findings = lint_bank(blueprint, items, thresholds, banks.ranges.get(code))
         for finding in findings:
             click.echo(str(finding), err=finding.severity == ERROR)
         bank_errors = sum(1 for f in findings if f.severity == ERROR)
         errors += bank_errors
+        live = [item for item in items if item.status == "live"]
+        figures = longest_option_figures(live, thresholds.longest_key_significance)
+        shares = form_shares(live, blueprint.minimum_decision_or_application_percent)
+        for line in figures.lines() + shares.lines():
+            click.echo(f"{code}: {line}")
         click.echo(f"{code}: {len(items)} items, {bank_errors} error(s), "
                    f"{len(findings) - bank_errors} warning(s)")
     if errors:
@@ -147,18 +159,27 @@ def bank_show(blueprint: str, as_json: bool):
 
 @bank.command("coverage")
 @click.argument("blueprint")
+@click.option("--range", "by_range", is_flag=True,
+              help="Every Range point of the handbook with its live items, instead.")
 @click.option("--json", "as_json", is_flag=True, help="Print the coverage as JSON.")
-def bank_coverage(blueprint: str, as_json: bool):
-    """Print live items per outcome and criterion against what a paper draws."""
-    from quiz.itembank.coverage import coverage, render
-    from quiz.itembank.service import UnknownBlueprint, get_blueprint, stored_items
+def bank_coverage(blueprint: str, by_range: bool, as_json: bool):
+    """Print live items per outcome and criterion against what a paper draws (or per Range point)."""
+    from quiz.itembank.coverage import coverage, render, render_range
+    from quiz.itembank.service import (
+        NoRangeList, UnknownBlueprint, get_blueprint, range_coverage_of, stored_items,
+    )
     with app_session(commit=False) as session:
         try:
             record = get_blueprint(session, blueprint)
-        except UnknownBlueprint as err:
+            if by_range:
+                report = range_coverage_of(session, record)
+            else:
+                report = coverage(record.to_domain(), stored_items(session, record.code))
+        except (UnknownBlueprint, NoRangeList) as err:
             raise click.ClickException(str(err))
-        report = coverage(record.to_domain(), stored_items(session, record.code))
-    if as_json:
+    if by_range and not as_json:
+        click.echo("\n".join(render_range(report)))
+    elif as_json:
         click.echo(json.dumps(report.to_dict(), indent=2))
     else:
         click.echo("\n".join(render(report)))

@@ -9,7 +9,9 @@ from quiz.accounts.service import create_user
 from quiz.delivery import service as delivery
 from quiz.delivery.models import Booking, Sitting
 from quiz.itembank.bankfile import BankSet
-from quiz.itembank.domain import BankItem, Blueprint, Candidate, ItemContent, OutcomeSpec
+from quiz.itembank.domain import (
+    BankItem, Blueprint, Candidate, ItemContent, OutcomeSpec, RangeList, RangePoint,
+)
 from quiz.itembank.service import get_blueprint, load_banks
 
 # Named moments, so tests say when things happen rather than patch the clock.
@@ -32,9 +34,21 @@ def make_blueprint(code: str = "9999-01/101", questions=(3, 3), criteria_per_out
                      outcomes=outcomes)
 
 
+def make_range(blueprint: Blueprint, points_per_criterion: int = 2) -> RangeList:
+    """Return a Range list with points "<criterion>/topic/point-<k>" for every criterion."""
+    return RangeList(blueprint.code, tuple(
+        RangePoint(f"{code}/topic/point-{k}", code, "Topics", "", f"point {k} of {code}")
+        for outcome in blueprint.outcomes for code in outcome.criteria
+        for k in range(1, points_per_criterion + 1)))
+
+
 def make_items(blueprint: Blueprint, per_criterion: int = 3, status: str = "live",
-               enemies: dict[str, tuple[str, ...]] | None = None) -> list[BankItem]:
-    """Return items for every criterion; the key rotates A, B, C, D through the bank."""
+               enemies: dict[str, tuple[str, ...]] | None = None,
+               range_points: int = 2) -> list[BankItem]:
+    """Return items for every criterion; the key rotates A, B, C, D through the bank.
+
+    Item n of a criterion names Range point ((n - 1) % range_points) + 1 of make_range's.
+    """
     enemies = enemies or {}
     items = []
     for outcome in blueprint.outcomes:
@@ -46,7 +60,8 @@ def make_items(blueprint: Blueprint, per_criterion: int = 3, status: str = "live
                     stem=f"Question {item_id}: which option is right?",
                     options={letter: f"{item_id} option {letter}" for letter in "ABCD"},
                     key=key, rationale=f"{key} is right.", difficulty="medium",
-                    enemies=enemies.get(item_id, ()))
+                    enemies=enemies.get(item_id, ()), form="label",
+                    range_ids=(f"{criterion}/topic/point-{(n - 1) % range_points + 1}",))
                 items.append(BankItem(item_id=item_id, bank=blueprint.code, criterion=criterion,
                                       outcome=outcome.number, status=status, content=content))
     return items
@@ -59,9 +74,17 @@ def candidates_of(items: list[BankItem]) -> list[Candidate]:
             for n, item in enumerate(items, start=1) if item.status == "live"]
 
 
-def load_bank(session, blueprint: Blueprint, items: list[BankItem], now: datetime = MORNING):
-    """Load a blueprint and its items the way `quiz bank load` does."""
-    banks = BankSet(blueprints={blueprint.code: blueprint}, items={blueprint.code: items})
+def load_bank(session, blueprint: Blueprint, items: list[BankItem], now: datetime = MORNING,
+              range_list: RangeList | None = None, with_range: bool = True):
+    """Load a blueprint, its items and its Range list the way `quiz bank load` does.
+
+    The Range list is make_range's unless another is given; with_range=False loads none, as a
+    bank stored before Range lists existed has none.
+    """
+    if range_list is None and with_range:
+        range_list = make_range(blueprint)
+    banks = BankSet(blueprints={blueprint.code: blueprint}, items={blueprint.code: items},
+                    ranges={blueprint.code: range_list} if range_list else {})
     return load_banks(session, banks, now)
 
 
@@ -132,10 +155,11 @@ def make_writer(session, username: str, can_review: bool = False, role: str = "i
 
 
 def item_content(stem: str = "Which option is the right one here?", key: str = "B",
-                 **changes) -> ItemContent:
-    """Return valid content for a new item, with any field changed."""
+                 criterion: str = "1.1", **changes) -> ItemContent:
+    """Return valid content for a new item of a criterion (its first make_range point), with
+    any field changed."""
     values = dict(stem=stem, options={"A": "Alpha", "B": "Bravo", "C": "Charlie", "D": "Delta"},
                   key=key, rationale=f"{key} is right because it is.", difficulty="medium",
-                  enemies=())
+                  enemies=(), form="decision", range_ids=(f"{criterion}/topic/point-1",))
     values.update(changes)
     return ItemContent(**values)

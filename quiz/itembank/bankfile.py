@@ -1,6 +1,7 @@
 """Read bank files (blueprint.yaml and items/*.yaml) and report every problem as FILE:LINE."""
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -9,13 +10,18 @@ from pathlib import Path
 import yaml
 
 from quiz.itembank import fields
-from quiz.itembank.domain import BankItem, Blueprint, OutcomeSpec
-from quiz.itembank.fields import ID_PATTERN, ITEM_FIELDS, ITEM_TYPES  # noqa: F401 (re-exported)
+from quiz.itembank.domain import BankItem, Blueprint, OutcomeSpec, RangeList
+from quiz.itembank.fields import (  # noqa: F401 (re-exported)
+    ID_PATTERN, ITEM_FIELDS, ITEM_TYPES, RANGE_FILE,
+)
 
 BLUEPRINT_FILE = "blueprint.yaml"
 EXPORTED_FILE = "exported.yaml"  # written by `quiz bank export`: when the files matched the database
+# enemies is required so that "checked, none" (enemies: []) differs from "never checked"; a draft
+# may leave out the fields it needs only before review (fields.ItemField.draft_may_omit).
 ITEM_FIELDS_REQUIRED = tuple(f.name for f in ITEM_FIELDS if f.required)
 ITEM_FIELDS_OPTIONAL = tuple(f.name for f in ITEM_FIELDS if not f.required)
+DRAFT_MAY_OMIT = tuple(f.name for f in ITEM_FIELDS if f.draft_may_omit)
 BANK_PATTERN = re.compile(r"^[A-Za-z0-9-]+/[A-Za-z0-9-]+$")
 
 # Limits a bank file must keep, so a broken or hostile file is a clear problem, not a traceback,
@@ -71,6 +77,7 @@ class BankSet:
 
     blueprints: dict[str, Blueprint] = field(default_factory=dict)
     items: dict[str, list[BankItem]] = field(default_factory=dict)
+    ranges: dict[str, RangeList] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
     blueprint_texts: dict[str, str] = field(default_factory=dict)  # each blueprint.yaml as written
     exported_at: dict[str, datetime] = field(default_factory=dict)  # from each exported.yaml
@@ -239,7 +246,8 @@ def read_blueprint(path: Path, problems: list[Problem]) -> Blueprint | None:
         return None
     required = ("blueprint", "qualification", "unit", "title", "duration_minutes",
                 "pass_mark_percent", "outcomes")
-    optional = ("qualification_title", "minimum_live_per_criterion")
+    optional = ("qualification_title", "minimum_live_per_criterion",
+                "minimum_live_per_range_point", "minimum_decision_or_application_percent")
     reader.reject_unknown(fields, required + optional, "the blueprint")
     if not reader.require(fields, required, root, "the blueprint"):
         return None
@@ -256,6 +264,14 @@ def read_blueprint(path: Path, problems: list[Problem]) -> Blueprint | None:
     if "minimum_live_per_criterion" in fields:
         minimum = reader.integer(fields["minimum_live_per_criterion"][1],
                                  "minimum_live_per_criterion") or 0
+    per_point = 0
+    if "minimum_live_per_range_point" in fields:
+        per_point = reader.integer(fields["minimum_live_per_range_point"][1],
+                                   "minimum_live_per_range_point") or 0
+    applied = 0.0
+    if "minimum_decision_or_application_percent" in fields:
+        applied = reader.number(fields["minimum_decision_or_application_percent"][1],
+                                "minimum_decision_or_application_percent", 0, 100) or 0.0
     outcomes = _read_outcomes(reader, fields["outcomes"][1])
     if len(problems) > before or not outcomes:
         return None
@@ -266,7 +282,8 @@ def read_blueprint(path: Path, problems: list[Problem]) -> Blueprint | None:
                                          max_length=MAX_TITLE)
                              if "qualification_title" in fields else ""),
         duration_minutes=duration, pass_mark_percent=pass_mark,
-        minimum_live_per_criterion=minimum, outcomes=tuple(outcomes),
+        minimum_live_per_criterion=minimum, minimum_live_per_range_point=per_point,
+        minimum_decision_or_application_percent=applied, outcomes=tuple(outcomes),
     )
 
 
@@ -341,9 +358,13 @@ def read_exported(path: Path, code: str, problems: list[Problem]) -> datetime | 
     return when
 
 
-def read_item_file(path: Path, blueprints: dict[str, Blueprint],
-                   problems: list[Problem]) -> list[BankItem]:
-    """Read and check one file of items against the blueprints it may belong to."""
+def read_item_file(path: Path, blueprints: dict[str, Blueprint], problems: list[Problem],
+                   ranges: dict[str, RangeList] | None = None) -> list[BankItem]:
+    """Read and check one file of items against the blueprints (and Range lists) it may use.
+
+    A bank missing from ranges has had its range.yaml reported already: its items' range ids
+    are then checked for shape only.
+    """
     reader = _Reader(str(path), problems)
     text = reader.read(path)
     root = None if text is None else reader.compose(text)
@@ -363,16 +384,20 @@ def read_item_file(path: Path, blueprints: dict[str, Blueprint],
         known = ", ".join(sorted(blueprints)) or "none"
         reader.problem(fields["bank"][1], f"bank '{bank}' has no blueprint here (known: {known})")
         return []
+    if blueprint is None:  # bank is not one value: reported, and its items cannot be checked
+        return []
     entries = reader.sequence(fields["items"][1], "items")
     items = []
+    range_list = (ranges or {}).get(blueprint.code)
     for entry in entries or []:
-        item = _read_item(reader, entry, blueprint)
+        item = _read_item(reader, entry, blueprint, range_list)
         if item is not None:
             items.append(item)
     return items
 
 
-def _read_item(reader: _Reader, node, blueprint: Blueprint) -> BankItem | None:
+def _read_item(reader: _Reader, node, blueprint: Blueprint,
+               range_list: RangeList | None) -> BankItem | None:
     """Read one item; return None (with problems recorded) if anything is wrong.
 
     The fields and every check on their values come from fields.ITEM_FIELDS, which the item
@@ -386,7 +411,10 @@ def _read_item(reader: _Reader, node, blueprint: Blueprint) -> BankItem | None:
     if "id" in entries and isinstance(entries["id"][1], yaml.ScalarNode):
         label = f"item {entries['id'][1].value}"
     reader.reject_unknown(entries, ITEM_FIELDS_REQUIRED + ITEM_FIELDS_OPTIONAL, label)
-    if not reader.require(entries, ITEM_FIELDS_REQUIRED, node, label):
+    status = entries.get("status", (None, None))[1]
+    draft = isinstance(status, yaml.ScalarNode) and status.value.strip() == "draft"
+    required = tuple(n for n in ITEM_FIELDS_REQUIRED if not (draft and n in DRAFT_MAY_OMIT))
+    if not reader.require(entries, required, node, label):
         return None
     before = len(reader.problems)
     values: dict = {}
@@ -402,7 +430,8 @@ def _read_item(reader: _Reader, node, blueprint: Blueprint) -> BankItem | None:
         value, parts = found
         values[item_field.name] = item_field.kind.normalise(value)
         where[item_field.name] = (value_node, parts)
-    context = fields.Context(blueprint, item_id=values.get("id"))  # enemies: checked bank-wide
+    # Enemies are checked bank-wide once every file is read; Range points against range.yaml.
+    context = fields.Context(blueprint, item_id=values.get("id"), range_list=range_list)
     for problem in fields.check(values, context, names=tuple(values)):
         value_node, parts = where[problem.field]
         at = parts.get(problem.part, value_node) if problem.part is not None else value_node
@@ -443,6 +472,10 @@ def _read_mapping(reader: _Reader, node, what: str, item_field):
 
 def _read_list(reader: _Reader, node, what: str, item_field):
     """Return a list of non-empty texts, with each one's node by position (ids such as enemies)."""
+    if isinstance(node, yaml.ScalarNode) and not node.value.strip():
+        reader.problem(node, f"{what.rsplit(': ', 1)[0]}: "
+                             f"{item_field.kind.empty_message(item_field.name)}")
+        return None
     entries = reader.sequence(node, what)
     if entries is None:
         return None
@@ -470,6 +503,7 @@ def read_banks(root: Path) -> BankSet:
     if not blueprint_paths:
         result.problems.append(Problem(str(root), 0, f"no {BLUEPRINT_FILE} found here or above"))
         return result
+    from quiz.itembank.rangefile import read_range_file  # it builds on this module's reader
     item_paths: list[Path] = []
     for bp_path in blueprint_paths:
         blueprint = read_blueprint(bp_path, result.problems)
@@ -487,13 +521,16 @@ def read_banks(root: Path) -> BankSet:
             if when is not None:
                 result.exported_at[blueprint.code] = when
         result.items[blueprint.code] = []
+        range_list = read_range_file(bp_path.parent / RANGE_FILE, blueprint, result.problems)
+        if range_list is not None:
+            result.ranges[blueprint.code] = range_list
         folder = bp_path.parent / "items"
         paths = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
         if root.is_file() and root.name != BLUEPRINT_FILE:
             paths = [root]
         item_paths.extend(paths)
     for path in item_paths:
-        for item in read_item_file(path, result.blueprints, result.problems):
+        for item in read_item_file(path, result.blueprints, result.problems, result.ranges):
             result.items[item.bank].append(item)
     for code, items in result.items.items():
         _check_bank_as_a_whole(items, result.problems)
@@ -531,7 +568,7 @@ def _check_bank_as_a_whole(items: list[BankItem], problems: list[Problem]) -> No
         else:
             first_seen[item.item_id] = item
     for item in items:
-        for enemy in item.content.enemies:
+        for enemy in item.content.enemies or ():
             if enemy not in first_seen:
                 problems.append(Problem(item.path, item.line, f"item {item.item_id} "
                                         + fields.unknown_reference("enemy", enemy)))

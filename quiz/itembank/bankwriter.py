@@ -14,7 +14,7 @@ from typing import Any, Iterable, Mapping
 
 import yaml
 
-from quiz.itembank.domain import Blueprint
+from quiz.itembank.domain import Blueprint, RangeList
 from quiz.itembank.fields import ITEM_FIELDS
 
 WIDTH = 96  # columns, indentation included
@@ -115,11 +115,45 @@ def render_blueprint(blueprint: Blueprint) -> str:
               f"pass_mark_percent: {number(blueprint.pass_mark_percent)}"]
     if blueprint.minimum_live_per_criterion:
         lines.append(f"minimum_live_per_criterion: {blueprint.minimum_live_per_criterion}")
+    if blueprint.minimum_live_per_range_point:
+        lines.append(f"minimum_live_per_range_point: {blueprint.minimum_live_per_range_point}")
+    if blueprint.minimum_decision_or_application_percent:
+        lines.append("minimum_decision_or_application_percent: "
+                     f"{number(blueprint.minimum_decision_or_application_percent)}")
     lines.append("outcomes:")
     for outcome in blueprint.outcomes:
         lines += [f"  - number: {outcome.number}", f"    title: {scalar(outcome.title)}",
                   f"    questions: {outcome.questions}", "    criteria:"]
         lines += [f"      {scalar(code)}: {scalar(title)}" for code, title in outcome.criteria.items()]
+    return "\n".join(lines) + "\n"
+
+
+def range_text(range_list: RangeList) -> str:
+    """Return range.yaml: the file it was read from, as written, or one rendered from the points."""
+    return range_list.text or render_range(range_list)
+
+
+def render_range(range_list: RangeList) -> str:
+    """Return a range.yaml for Range points that have no file of their own to give back."""
+    lines = [f"bank: {scalar(range_list.bank)}", "criteria:"]
+    by_criterion: dict[str, list] = {}
+    for point in range_list.points:
+        by_criterion.setdefault(point.criterion, []).append(point)
+    for n, (criterion, points) in enumerate(by_criterion.items()):
+        if n:
+            lines.append("")
+        lines.append(f"  {scalar(criterion)}:")
+        section = group = None
+        for point in points:
+            if point.section != section:
+                section, group = point.section, None
+                lines += [f"    - section: {scalar(section)}", "      points:"]
+            if point.group != group:
+                group = point.group
+                if group:
+                    lines += [f"        - group: {scalar(group)}", "          points:"]
+            indent = "            " if group else "        "
+            lines.append(f"{indent}- {point.id}: {scalar(point.text)}")
     return "\n".join(lines) + "\n"
 
 

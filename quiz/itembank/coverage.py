@@ -1,10 +1,11 @@
-"""How well a bank covers its blueprint: live items against what each paper draws (pure)."""
+"""How well a bank covers its blueprint and its Range: live items against what is needed (pure)."""
 from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
+from typing import Iterable
 
-from quiz.itembank.domain import Blueprint
+from quiz.itembank.domain import Blueprint, RangeList, RangePoint
 
 
 @dataclass(frozen=True)
@@ -97,4 +98,95 @@ def render(report: Coverage) -> list[str]:
                          f"{c.minimum or '':>9}{c.papers:>8}{flag}")
     lines.append(f"Papers that could be assembled with no item in common: {report.disjoint_papers} "
                  "(each outcome's questions spread evenly over its criteria)")
+    return lines
+
+
+# Range points ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class PointCoverage:
+    """One Range point with the items that name it: live ones, and ones still being written."""
+
+    point: RangePoint
+    live: tuple[str, ...]  # item ids, sorted
+    pending: tuple[str, ...]  # draft and in-review item ids, sorted
+
+    def to_dict(self) -> dict:
+        """Return the point's coverage as JSON-ready data."""
+        p = self.point
+        return {"id": p.id, "criterion": p.criterion, "section": p.section, "group": p.group,
+                "text": p.text, "live": len(self.live), "live_items": list(self.live),
+                "pending": len(self.pending), "pending_items": list(self.pending)}
+
+
+@dataclass(frozen=True)
+class RangeCoverage:
+    """Every Range point of a bank with its live items, against the blueprint's minimum."""
+
+    bank: str
+    minimum: int  # the blueprint's minimum_live_per_range_point (0: none set)
+    points: tuple[PointCoverage, ...]  # handbook order
+
+    @property
+    def floor(self) -> int:
+        """Return the live items a point needs not to be a gap: the minimum, and at least one."""
+        return max(self.minimum, 1)
+
+    def below_minimum(self) -> list[PointCoverage]:
+        """Return the points under the floor, fewest live items first, else in handbook order."""
+        short = [p for p in self.points if len(p.live) < self.floor]
+        return sorted(short, key=lambda p: len(p.live))  # sorted() is stable
+
+    def criterion_summary(self, criterion: str) -> tuple[int, int, int]:
+        """Return a criterion's points: how many, how many with no live item, how many short."""
+        rows = [p for p in self.points if p.point.criterion == criterion]
+        return (len(rows), sum(1 for p in rows if not p.live),
+                sum(1 for p in rows if len(p.live) < self.floor))
+
+    def counts(self) -> dict[int, int]:
+        """Return how many points have 0, 1, 2, ... live items."""
+        return dict(sorted(Counter(len(p.live) for p in self.points).items()))
+
+    def to_dict(self) -> dict:
+        """Return the coverage as JSON-ready data: a summary, then every point in handbook order."""
+        return {"bank": self.bank, "points_total": len(self.points),
+                "minimum_live_per_range_point": self.minimum,
+                "points_by_live_count": {str(k): v for k, v in self.counts().items()},
+                "below_minimum": [p.point.id for p in self.below_minimum()],
+                "points": [p.to_dict() for p in self.points]}
+
+
+def range_coverage(range_list: RangeList, minimum: int,
+                   tagged: Iterable[tuple[str, str, Iterable[str]]]) -> RangeCoverage:
+    """Count the items naming each Range point (tagged: (item id, status, range ids) triples)."""
+    live: dict[str, list[str]] = {p.id: [] for p in range_list.points}
+    pending: dict[str, list[str]] = {p.id: [] for p in range_list.points}
+    for item_id, status, range_ids in tagged:
+        into = live if status == "live" else pending if status in ("draft", "in_review") else None
+        for point_id in set(range_ids or ()):
+            if into is not None and point_id in into:
+                into[point_id].append(item_id)
+    return RangeCoverage(range_list.bank, minimum, tuple(
+        PointCoverage(p, tuple(sorted(live[p.id])), tuple(sorted(pending[p.id])))
+        for p in range_list.points))
+
+
+def render_range(report: RangeCoverage) -> list[str]:
+    """Return the Range coverage as plain-text lines: a summary, the gaps, then every point."""
+    counts = report.counts()
+    floor = report.floor
+    short = report.below_minimum()
+    lines = [f"{report.bank}: {len(report.points)} Range points; live items per point: "
+             + ", ".join(f"{n} with {k}" for k, n in counts.items())]
+    lines.append(f"{len(short)} point(s) with fewer than {floor} live item(s)"
+                 + (" (the blueprint's minimum_live_per_range_point)" if report.minimum else ""))
+    criterion = None
+    lines.append(f"{'live':>4} {'pending':>7}  point")
+    for row in report.points:
+        if row.point.criterion != criterion:
+            criterion = row.point.criterion
+            lines.append(f"AC{criterion}")
+        flag = "  < minimum" if len(row.live) < floor else ""
+        lines.append(f"{len(row.live):>4} {len(row.pending):>7}  {row.point.id}  "
+                     f"({row.point.text}){flag}")
     return lines

@@ -2,10 +2,16 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 
 STATUSES = ("draft", "in_review", "live", "retired")
 DIFFICULTIES = ("easy", "medium", "hard")
 OPTION_LETTERS = ("A", "B", "C", "D")
+# What an item asks the candidate to do. Decision and application items ask the candidate to use
+# the Range in a situation; recall and label items ask them to name part of it. The README says
+# how each is told apart; the blueprint sets the least share of the first two.
+FORMS = ("recall", "label", "decision", "application")
+APPLIED_FORMS = ("decision", "application")
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,8 @@ class Blueprint:
     outcomes: tuple[OutcomeSpec, ...]
     qualification_title: str = ""
     minimum_live_per_criterion: int = 0
+    minimum_live_per_range_point: int = 0
+    minimum_decision_or_application_percent: float = 0
 
     @property
     def total_questions(self) -> int:
@@ -59,6 +67,9 @@ class Blueprint:
             "duration_minutes": self.duration_minutes,
             "pass_mark_percent": self.pass_mark_percent,
             "minimum_live_per_criterion": self.minimum_live_per_criterion,
+            "minimum_live_per_range_point": self.minimum_live_per_range_point,
+            "minimum_decision_or_application_percent":
+                self.minimum_decision_or_application_percent,
             "outcomes": [
                 {"number": o.number, "title": o.title, "questions": o.questions,
                  "criteria": dict(o.criteria)}
@@ -78,6 +89,9 @@ class Blueprint:
             duration_minutes=int(data["duration_minutes"]),
             pass_mark_percent=float(data["pass_mark_percent"]),
             minimum_live_per_criterion=int(data.get("minimum_live_per_criterion", 0)),
+            minimum_live_per_range_point=int(data.get("minimum_live_per_range_point", 0)),
+            minimum_decision_or_application_percent=float(
+                data.get("minimum_decision_or_application_percent", 0)),
             outcomes=tuple(
                 OutcomeSpec(int(o["number"]), o["title"], int(o["questions"]), dict(o["criteria"]))
                 for o in data["outcomes"]
@@ -94,7 +108,12 @@ class ItemContent:
     key: str
     rationale: str = ""
     difficulty: str = "medium"
-    enemies: tuple[str, ...] = ()
+    # Items that must never share a paper with this one; () means checked and none. A draft may
+    # not be complete yet: None (enemies not checked), () range_ids and "" form say "not given",
+    # and the draft cannot go for review until all three are given (fields.missing_for_review).
+    enemies: tuple[str, ...] | None = ()
+    range_ids: tuple[str, ...] = ()  # the Range points the key depends on, e.g. "1.4/coach/..."
+    form: str = ""  # one of FORMS
 
 
 @dataclass(frozen=True)
@@ -109,6 +128,54 @@ class BankItem:
     content: ItemContent
     line: int = 0  # where the item starts in its file, for messages
     path: str = ""
+
+
+@dataclass(frozen=True)
+class RangePoint:
+    """One point of a criterion's Range in the handbook: what items are written to test."""
+
+    id: str  # "1.4/coachee/self-confidence": criterion, the list it sits in, the point
+    criterion: str
+    section: str  # the handbook's heading: "Benefits", "Challenges", "Skills", ...
+    group: str  # the sub-list it sits in ("to coachee"), or "" directly under the section
+    text: str  # the handbook's words
+    line: int = field(default=0, compare=False)  # where it is in range.yaml, for messages
+
+
+@dataclass(frozen=True)
+class RangeList:
+    """A unit's Range points in handbook order, as read from the bank's range.yaml."""
+
+    bank: str
+    points: tuple[RangePoint, ...]
+    path: str = field(default="", compare=False)
+    # range.yaml as written, comments and all, so an export gives back the file people wrote.
+    text: str = field(default="", compare=False, repr=False)
+
+    def get(self, point_id: str) -> RangePoint | None:
+        """Return the point with this id, or None."""
+        return self._by_id.get(point_id)
+
+    def for_criterion(self, criterion: str) -> tuple[RangePoint, ...]:
+        """Return a criterion's points in handbook order."""
+        return tuple(p for p in self.points if p.criterion == criterion)
+
+    @cached_property
+    def _by_id(self) -> dict[str, RangePoint]:
+        return {p.id: p for p in self.points}
+
+    def to_dict(self) -> dict:
+        """Return the points as JSON-ready data, in handbook order."""
+        return {"bank": self.bank, "points": [
+            {"id": p.id, "criterion": p.criterion, "section": p.section, "group": p.group,
+             "text": p.text, "line": p.line} for p in self.points]}
+
+    @classmethod
+    def from_dict(cls, data: dict) -> RangeList:
+        """Build a Range list from data made by to_dict."""
+        return cls(bank=data["bank"], points=tuple(
+            RangePoint(p["id"], p["criterion"], p["section"], p["group"], p["text"],
+                       int(p.get("line", 0))) for p in data["points"]))
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from quiz import audit
-from quiz.itembank import formats
+from quiz.itembank import fields, formats
 from quiz.itembank.formats import ExchangeItem, FormatError, Skipped
 from quiz.itembank.formats.plan import TagMap, plan_import
 from quiz.itembank.models import Item, ItemVersion
@@ -100,11 +100,8 @@ def import_file(session: Session, *, bank: str, data: bytes, filename: str,
                                                  "submitting it for review.")
             notes.append("no rationale in the file: the draft's rationale asks for one")
         try:
-            # create_draft checks everything before it writes, so a refusal leaves nothing behind.
-            item = workflow.create_draft(
-                session, bank=record, criterion=planned.criterion, content=content,
-                author=author, now=now, item_id=planned.item_id,
-                source_ref=planned.source_ref, note=f"imported from {filename}")
+            item = _create_draft(session, workflow, record, planned, content, notes, author, now,
+                                 filename)
         except workflow.InvalidItem as err:
             summary.skipped.append(Skipped(planned.ref, str(err)))
             continue
@@ -115,6 +112,31 @@ def import_file(session: Session, *, bank: str, data: bytes, filename: str,
                      format=fmt.name, created=len(summary.created),
                      skipped=len(summary.skipped), already=len(summary.already))
     return summary
+
+
+def _create_draft(session, workflow, record, planned, content, notes, author, now, filename):
+    """Create one imported draft, keeping the Range points and form its file gives.
+
+    A draft may leave them for the writer (unfinished=True), so a Range point or form this bank
+    does not know is left out with a note rather than costing the whole question. create_draft
+    checks everything before it writes, so a refusal leaves nothing behind.
+    """
+    def create(content):
+        return workflow.create_draft(
+            session, bank=record, criterion=planned.criterion, content=content, author=author,
+            now=now, item_id=planned.item_id, source_ref=planned.source_ref,
+            note=f"imported from {filename}", unfinished=True)
+    try:
+        return create(content)
+    except workflow.InvalidItem as err:
+        tags = {"range": "range_ids", "form": "form"}
+        if not err.problems or any(p.field not in tags for p in err.problems):
+            raise
+        item = create(replace(content, **{tags[p.field]: fields.FIELDS_BY_NAME[p.field].kind.absent
+                                          for p in err.problems}))
+        notes += [f"{p.message}: left out, for the writer to give before review"
+                  for p in err.problems]
+        return item
 
 
 @dataclass(frozen=True)
@@ -135,7 +157,7 @@ def export_bank(session: Session, *, bank: str, format_name: str, actor=None, no
     if not fmt.can_write:
         raise FormatError(f"{fmt.title} can be imported but not exported")
     items = exchange_items(session, record.code, statuses)
-    data = fmt.write(items, record.to_domain())
+    data = fmt.write(items, record.to_domain(), record.range_list())
     audit.record(session, now, "bank_export", actor, bank=record.code, format=fmt.name,
                  items=len(items), statuses=list(statuses), **({"via": via} if via else {}))
     stem = record.code.replace("/", "-")
@@ -152,6 +174,6 @@ def exchange_items(session: Session, bank: str, statuses: tuple[str, ...]) -> li
                          key=version.key, rationale=version.rationale or "",
                          difficulty=version.difficulty or "", criterion=item.criterion,
                          outcome=item.outcome, status=item.status,
-                         range=tuple(getattr(item, "range", None) or ()),
-                         enemies=tuple(version.enemies or ()))
+                         range=tuple(version.range_ids or ()), form=version.form or "",
+                         enemies=None if version.enemies is None else tuple(version.enemies))
             for item, version in rows]

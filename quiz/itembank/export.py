@@ -10,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from quiz import audit
 from quiz.itembank import bankwriter, fields
-from quiz.itembank.bankfile import BLUEPRINT_FILE, EXPORTED_FILE
+from quiz.itembank.bankfile import BLUEPRINT_FILE, EXPORTED_FILE, RANGE_FILE
 from quiz.itembank.service import get_blueprint, stored_items
 
 
@@ -39,7 +39,8 @@ class ExportReport:
 
 
 def export_bank(session: Session, code: str, root: Path, now: datetime, actor=None) -> ExportReport:
-    """Write a bank's blueprint and items under root/<qualification>/<unit>/, in a stable order.
+    """Write a bank's blueprint, Range and items under root/<qualification>/<unit>/, in a stable
+    order.
 
     Every item is written as papers and statuses see it (its current version); a criterion's
     file keeps the name its items were loaded from. Item files of the bank that no longer hold
@@ -56,6 +57,9 @@ def export_bank(session: Session, code: str, root: Path, now: datetime, actor=No
                                         encoding="utf-8")
     _write(folder / BLUEPRINT_FILE, record.source_text or bankwriter.render_blueprint(blueprint),
            report)
+    range_list = record.range_list()
+    if range_list is not None:
+        _write(folder / RANGE_FILE, bankwriter.range_text(range_list), report)
 
     by_criterion: dict[str, list] = defaultdict(list)
     for item in stored_items(session, record.code):

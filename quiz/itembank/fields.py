@@ -5,21 +5,30 @@ The bank file reader (`bankfile.py`), the item writers' form (`forms.py`) and th
 refuses exactly what `quiz bank validate` refuses. A new field (such as the Range points an item
 tests) is one more entry in ITEM_FIELDS, with a kind that knows how to check it.
 
+A draft may be unfinished: the fields marked draft_may_omit (the Range points, the question form
+and the enemies) may be left out of a draft, as an import from another tool leaves them, and
+must all be given before the draft goes for review. Every other item, in a file or the database,
+has them; `enemies: []` says the item was checked and has none.
+
 Each kind has a *shape*, which is all the reader, the form and the exporter need to know: a
 `scalar` (one line of text or a word), `text` (prose, folded when written), `mapping` (the options
 A-D) or `list` (ids).
 """
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Mapping
 
-from quiz.itembank.domain import DIFFICULTIES, OPTION_LETTERS, STATUSES, Blueprint, ItemContent
+from quiz.itembank.domain import (
+    DIFFICULTIES, FORMS, OPTION_LETTERS, STATUSES, Blueprint, ItemContent, RangeList,
+)
 
 ID_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 ITEM_TYPES = ("single_best_answer",)
+RANGE_FILE = "range.yaml"  # beside blueprint.yaml: the handbook's Range points, with their ids
 
 
 @dataclass(frozen=True)
@@ -31,6 +40,11 @@ class Context:
     # For each list field that refers to something (enemies -> "items"), the ids that exist.
     # None (or absent) means "checked elsewhere": the file reader checks enemies bank-wide.
     known: Mapping[str, frozenset[str] | None] = field(default_factory=dict)
+    # The bank's Range points; None when the bank has none (its range.yaml is reported missing
+    # on its own), and then Range ids are checked for shape only.
+    range_list: RangeList | None = None
+    # The item's criterion, once it is known to be one of the blueprint's (check fills it in).
+    criterion: str | None = None
 
 
 @dataclass(frozen=True)
@@ -58,10 +72,15 @@ class Kind:
     """How one kind of field is checked; subclasses say their shape."""
 
     shape = "scalar"
+    absent: Any = ""  # the value an item's content holds when a draft leaves the field out
 
     def empty(self) -> Any:
         """Return the value an empty form shows."""
         return ""
+
+    def empty_message(self, name: str) -> str:
+        """Return what to say when a file gives the field no value at all ("enemies:")."""
+        return f"{name} is empty"
 
     def check(self, name: str, value: Any, ctx: Context) -> list[FieldProblem]:
         """Return every problem with this value (already normalised by normalise)."""
@@ -75,6 +94,18 @@ class Kind:
 def tidy(text: str) -> str:
     """Return text with every run of whitespace made one space: files fold lines the same way."""
     return " ".join(text.split())
+
+
+def id_list(value) -> list[str] | None:
+    """Return ids given as a list, or as text separated by commas, semicolons or spaces.
+
+    None stays None: a list field a draft has not answered yet.
+    """
+    if value is None:
+        return None
+    if isinstance(value, str):
+        value = re.split(r"[\s,;]+", value)
+    return [tidy(v) for v in value if tidy(v)]
 
 
 @dataclass(frozen=True)
@@ -166,19 +197,24 @@ class Options(Kind):
 
 @dataclass(frozen=True)
 class Ids(Kind):
-    """A list of ids that must exist: other items of the bank (enemies), or later Range points."""
+    """A list of ids that must exist: other items of the bank (enemies). An empty list is an
+    answer ("checked, none"), so a draft that has not been checked holds None instead."""
 
     refers_to: str  # the Context.known entry that lists the ids that exist
     noun: str  # how a message names one of them: "enemy"
+    none_label: str = ""  # how the form offers the empty list as an explicit answer
     shape = "list"
+    absent = None
 
     def empty(self):
         return []
 
+    def empty_message(self, name):
+        return (f"{name} is empty; write '{name}: []' once the item has been checked against "
+                "the others and has none")
+
     def normalise(self, value):
-        if isinstance(value, str):
-            value = re.split(r"[\s,;]+", value)
-        return [tidy(v) for v in value or () if tidy(v)]
+        return id_list(value)
 
     def check(self, name, value, ctx):
         problems = []
@@ -194,6 +230,48 @@ class Ids(Kind):
                 problems.append(FieldProblem(name, f"{self.noun} '{one}' is not in the bank",
                                              position))
             seen.add(one)
+        return problems
+
+
+@dataclass(frozen=True)
+class RangePoints(Kind):
+    """The Range points of the handbook an item tests: at least one, each a point of the item's
+    own criterion in the bank's range.yaml (the nearest id is suggested for a mistyped one)."""
+
+    shape = "list"
+    absent = ()
+
+    def empty(self):
+        return []
+
+    def empty_message(self, name):
+        return f"{name} is empty; name the Range point(s) from {RANGE_FILE} that the item tests"
+
+    def normalise(self, value):
+        return id_list(value)
+
+    def check(self, name, value, ctx):
+        if not value:
+            return [FieldProblem(name, self.empty_message(name))]
+        problems = []
+        seen: set[str] = set()
+        for position, one in enumerate(value):
+            if one in seen:
+                problems.append(FieldProblem(name, f"range point {one} is listed twice", position))
+                continue
+            seen.add(one)
+            point = ctx.range_list.get(one) if ctx.range_list is not None else None
+            if ctx.range_list is None:
+                continue
+            if point is None:
+                near = difflib.get_close_matches(one, [p.id for p in ctx.range_list.points], n=1)
+                hint = f" (did you mean {near[0]}?)" if near else ""
+                problems.append(FieldProblem(
+                    name, f"range point '{one}' is not in {RANGE_FILE}{hint}", position))
+            elif ctx.criterion and point.criterion != ctx.criterion:
+                problems.append(FieldProblem(
+                    name, f"range point {one} belongs to criterion {point.criterion}, not to the "
+                          f"item's criterion {ctx.criterion}", position))
         return problems
 
 
@@ -213,6 +291,19 @@ class ItemField:
     writer: bool = True  # the writer fills it in; False for those the workflow keeps (id, status)
     hint: str = ""
     default: Any = None  # a file may leave it out; the exporter leaves it out when it is this
+    draft_may_omit: bool = False  # a draft may leave it out; it is needed before review
+    missing: str = ""  # what to say when it is missing, if more than "<name> is missing"
+    attribute: str = ""  # ItemContent's name for it, when that is not the file's
+
+    @property
+    def content_name(self) -> str:
+        """Return the ItemContent attribute holding this field."""
+        return self.attribute or self.name
+
+    def given(self, value: Any) -> bool:
+        """Return whether an item's content gives this field (a draft may not, yet)."""
+        as_stored = tuple(value) if isinstance(value, list) else value
+        return not (self.draft_may_omit and as_stored == self.kind.absent)
 
 
 ITEM_FIELDS: tuple[ItemField, ...] = (
@@ -224,6 +315,11 @@ ITEM_FIELDS: tuple[ItemField, ...] = (
     ItemField("status", "Status", Word(STATUSES), writer=False),
     ItemField("difficulty", "Difficulty estimate", Word(DIFFICULTIES),
               hint="Your estimate; the item analysis measures it once candidates have sat it."),
+    ItemField("form", "Question form", Word(FORMS), draft_may_omit=True,
+              hint="What the item asks the candidate to do: recall the Range's words or facts; "
+                   "label (say which Range term a situation shows); decision (what someone "
+                   "should do next, the best response); application (which approach, model or "
+                   "skill fits a situation)."),
     ItemField("stem", "Stem", Text(max_chars=2_000),
               hint="The question the candidate reads, ending in a question."),
     ItemField("options", "Options", Options(max_chars=500),
@@ -231,54 +327,83 @@ ITEM_FIELDS: tuple[ItemField, ...] = (
     ItemField("key", "Key", Word(OPTION_LETTERS), hint="The one correct option."),
     ItemField("rationale", "Rationale", Text(max_chars=2_000),
               hint="Why the key is right and each distractor wrong; name the criterion."),
-    ItemField("enemies", "Enemies", Ids(refers_to="items", noun="enemy"), required=False,
-              hint="Items that must never share a paper with this one: ids separated by commas."),
+    ItemField("range", "Range points", RangePoints(), draft_may_omit=True, attribute="range_ids",
+              hint="The point or points of the criterion's Range in the handbook that the key "
+                   "depends on."),
+    ItemField("enemies", "Enemies", Ids(refers_to="items", noun="enemy",
+                                        none_label="None: I have checked the bank, and no item "
+                                                   "must be kept out of a paper with this one"),
+              draft_may_omit=True,
+              missing="enemies is missing: name the items that must never share a paper with "
+                      "this one, or say it has none once you have checked the bank",
+              hint="Items that must never share a paper with this one (they give each other's "
+                   "answer away, or test the same point the same way): ids separated by commas."),
 )
 FIELDS_BY_NAME = {f.name: f for f in ITEM_FIELDS}
 WRITER_FIELDS = tuple(f for f in ITEM_FIELDS if f.writer)
 # The fields an item version holds (ItemContent's attributes); criterion is versioned apart.
-CONTENT_FIELDS = tuple(f.name for f in ITEM_FIELDS if f.name in ItemContent.__dataclass_fields__)
+CONTENT_FIELDS = tuple(f for f in ITEM_FIELDS if f.content_name in ItemContent.__dataclass_fields__)
 
 
 def normalise(values: Mapping[str, Any]) -> dict[str, Any]:
-    """Return the values of known fields tidied as the file reader tidies them."""
-    return {name: FIELDS_BY_NAME[name].kind.normalise(value)
-            for name, value in values.items() if name in FIELDS_BY_NAME}
+    """Return the values of known fields tidied as the file reader tidies them (None: left out)."""
+    tidied = {name: FIELDS_BY_NAME[name].kind.normalise(value)
+              for name, value in values.items() if name in FIELDS_BY_NAME}
+    return {name: value for name, value in tidied.items() if value is not None}
 
 
-def check(values: Mapping[str, Any], ctx: Context,
-          names: tuple[str, ...] | None = None) -> list[FieldProblem]:
+def check(values: Mapping[str, Any], ctx: Context, names: tuple[str, ...] | None = None,
+          draft: bool = False) -> list[FieldProblem]:
     """Return every problem with an item's (normalised) values, field by field, in field order.
 
     names limits the check to those fields (the form leaves id and status to the workflow); a
-    field in names but missing from values is reported missing if it is required.
+    field in names but missing from values is reported missing if it is required, unless draft
+    is true and a draft may leave it out.
     """
+    criterion = values.get("criterion")
+    if ctx.criterion is None and isinstance(criterion, str) and ctx.blueprint.outcome_of(criterion):
+        ctx = replace(ctx, criterion=criterion)
     problems = []
     for item_field in ITEM_FIELDS:
         if names is not None and item_field.name not in names:
             continue
         if item_field.name not in values:
-            if item_field.required:
-                problems.append(FieldProblem(item_field.name, f"{item_field.name} is missing"))
+            if item_field.required and not (draft and item_field.draft_may_omit):
+                problems.append(FieldProblem(item_field.name, item_field.missing
+                                             or f"{item_field.name} is missing"))
             continue
         problems += item_field.kind.check(item_field.name, values[item_field.name], ctx)
     return problems
 
 
+def missing_for_review(values: Mapping[str, Any]) -> list[str]:
+    """Return the labels of the fields a draft left out that a version under review must give."""
+    return [f.label.lower() for f in ITEM_FIELDS if f.draft_may_omit and f.name not in values]
+
+
 def content_of(values: Mapping[str, Any]) -> ItemContent:
-    """Return the versioned content in checked values."""
+    """Return the versioned content in checked values (a field a draft left out: not given)."""
     data = {}
-    for name in CONTENT_FIELDS:
-        default = ItemContent.__dataclass_fields__[name].default
-        value = values.get(name, default)
+    for item_field in CONTENT_FIELDS:
+        name = item_field.content_name
+        missing = (item_field.kind.absent if item_field.draft_may_omit
+                   else ItemContent.__dataclass_fields__[name].default)
+        value = values.get(item_field.name, missing)
         data[name] = tuple(value) if isinstance(value, list) else value
     return ItemContent(**data)
 
 
 def values_of(content: ItemContent, **tags) -> dict[str, Any]:
-    """Return an item's values by field name: its content plus tags such as criterion and status."""
-    values = {name: getattr(content, name) for name in CONTENT_FIELDS}
-    values = {k: (list(v) if isinstance(v, tuple) else dict(v) if isinstance(v, dict) else v)
-              for k, v in values.items()}
+    """Return an item's values by field name: its content plus tags such as criterion and status.
+
+    A field the content does not give (an unfinished draft's) is left out, as its file leaves it.
+    """
+    values = {}
+    for item_field in CONTENT_FIELDS:
+        value = getattr(content, item_field.content_name)
+        if not item_field.given(value):
+            continue
+        values[item_field.name] = (list(value) if isinstance(value, tuple)
+                                   else dict(value) if isinstance(value, dict) else value)
     values.update(tags)
     return values

@@ -30,15 +30,24 @@ Errors
     A 20, B 8, C 6, D 6 fail (13.6); A 16, B 12, C 6, D 6 pass (7.2), and fail once the bank
     doubles with the same lean (14.4). It runs only from min_live_for_key_balance = 20 live
     items: the chi-square approximation needs an expected count of about 5 in each of A-D.
-  longest-key (live items): a one-sided exact binomial test (math.comb) of how often the key is
-    the strictly longest option against chance, 1 in the number of options (1/4). A key tied
-    for longest does not count: a tie gives a test-wise candidate no cue. Ties make the true
-    chance below 1/4, so testing against 1/4 errs towards passing. It fails when the tail
-    probability is below longest_key_significance = 0.01 (with 20 live items: 11 or more
-    longest keys fail, 10 pass). Being exact, it needs no minimum number of items.
+  longest-key (live items): a two-sided exact binomial test (math.comb) of how often the key is
+    the strictly longest option, over the live items that have a strictly longest option (a
+    tie at the top gives a test-wise candidate no cue, so those items are left out). If keys
+    do not depend on length the key is that option exactly 1 time in 4. The key being the
+    longest too often rewards "always choose the longest"; too rarely rewards "never choose
+    the longest" (the 2794-03/315 bank had it 4 times in 122, and that strategy scored 31%).
+    It fails when either tail is below half of longest_key_significance = 0.01, so a bank keyed
+    at random fails 1 time in 100 as before: with 20 such items, 0 longest keys fail and so do
+    11 or more, 1 to 10 pass; with 122, as in that bank, 19 to 43 pass. figures.py gives the
+    expected scores of both strategies, which quiz bank lint prints. Being exact, it needs no
+    minimum number of items.
   criterion-minimum (live items): a criterion with fewer live items than the blueprint's
     minimum_live_per_criterion (0 sets no minimum).
   outcome-shortfall (live items): an outcome with fewer live items than each paper draws from it.
+  range-minimum (live items): a Range point (range.yaml) named by fewer live items than the
+    blueprint's minimum_live_per_range_point (0 sets no minimum), reported at the point's line.
+  form-share (live items): decision and application items, together, a smaller percentage of the
+    live items than the blueprint's minimum_decision_or_application_percent (0: none set).
 
 Warnings
   all-none-both-option: "All of the above", "None of these", "Both A and B" style options,
@@ -50,6 +59,11 @@ Warnings
   stem-ending: a stem that does not end with "?" or ":".
   rationale-criterion: a rationale that does not mention the item's criterion ("AC1.2" or "1.2";
     "1.20" does not count for 1.2).
+  question-reuse: one question asked by more than max_question_uses = 3 items that are not
+    retired. The question is the stem's last sentence, folded as for duplicates; the scenarios
+    before it may differ. "Which challenge of coaching does this show?" ending 10 stems lets a
+    candidate answer from the form rather than the content, and shows one form dominating.
+    Reported once per question, at the first item beyond the limit, naming them all.
 """
 from __future__ import annotations
 
@@ -63,7 +77,9 @@ from pathlib import PurePath
 from typing import Callable, Iterable, Iterator, Sequence
 
 from quiz.itembank.bankfile import BLUEPRINT_FILE
-from quiz.itembank.domain import OPTION_LETTERS, BankItem, Blueprint
+from quiz.itembank.domain import APPLIED_FORMS, OPTION_LETTERS, BankItem, Blueprint, RangeList
+# binomial_tail lived here first; it is still importable from here.
+from quiz.itembank.figures import binomial_tail, form_shares, longest_option_figures  # noqa: F401
 
 ERROR = "error"
 WARNING = "warning"
@@ -102,23 +118,30 @@ class LintThresholds:
     key_balance_critical_value: float = 11.345
     # The chi-square approximation wants about 5 expected keys in each of A-D.
     min_live_for_key_balance: int = 20
-    # One-sided exact binomial tail; the same 1-in-100 false alarm rate as the key balance.
+    # Two-sided exact binomial test, half in each tail; the same 1-in-100 false alarm rate as
+    # the key balance.
     longest_key_significance: float = 0.01
+    # One question sentence may end this many stems; more and the wording becomes the cue.
+    max_question_uses: int = 3
 
 
 def lint_bank(blueprint: Blueprint, items: Sequence[BankItem],
-              thresholds: LintThresholds = LintThresholds()) -> list[Finding]:
+              thresholds: LintThresholds = LintThresholds(),
+              range_list: RangeList | None = None) -> list[Finding]:
     """Return every quality finding for one bank, ordered by file and line."""
     findings: list[Finding] = []
     for item in items:
         for rule in ITEM_RULES:
             findings.extend(rule(item))
     findings.extend(_duplicate_stems(items, thresholds))
+    findings.extend(_question_reuse(items, thresholds))
     live = [item for item in items if item.status == "live"]
     path, line = _blueprint_location(blueprint, items)
     for rule in LIVE_BANK_RULES:
         for code, message in rule(blueprint, live, thresholds):
             findings.append(Finding(code, ERROR, path, line, message))
+    if range_list is not None:
+        findings.extend(_range_minimum(blueprint, range_list, live, (path, line)))
     return sorted(findings, key=lambda f: (f.path, f.line))
 
 
@@ -178,7 +201,7 @@ def _cross_options(item: BankItem) -> Iterator[Finding]:
 
 def _lowercase_negative(item: BankItem) -> Iterator[Finding]:
     """Warn of a negative word in the stem's question that is not in capitals."""
-    question = re.split(r"(?<=[.!?])\s+", item.content.stem.strip())[-1]
+    question = _question(item.content.stem)
     question = re.sub(r"\bat least\b", "", question, flags=re.I)  # a quantity, not a negative
     for word in re.findall(r"[A-Za-z]+", question):
         if word.lower() in NEGATIVE_WORDS and word != word.upper():
@@ -202,6 +225,26 @@ def _rationale_criterion(item: BankItem) -> Iterator[Finding]:
     if not mention.search(item.content.rationale):
         yield _at(item, "rationale-criterion", WARNING,
                   f"rationale does not mention its criterion (AC{item.criterion})")
+
+
+def _question_reuse(items: Sequence[BankItem], thresholds: LintThresholds) -> Iterator[Finding]:
+    """Warn once per question sentence that ends more stems than the limit allows."""
+    asking: dict[str, list[BankItem]] = defaultdict(list)
+    for item in sorted((i for i in items if i.status != "retired"),
+                       key=lambda i: (i.path, i.line, i.item_id)):
+        asking[normalise(_question(item.content.stem))].append(item)
+    for folded, group in asking.items():
+        if folded and len(group) > thresholds.max_question_uses:
+            ids = ", ".join(item.item_id for item in group)
+            yield _at(group[thresholds.max_question_uses], "question-reuse", WARNING,
+                      f"the question '{_question(group[0].content.stem)}' ends {len(group)} "
+                      f"stems ({ids}); more than {thresholds.max_question_uses} makes the "
+                      "wording a cue: ask it another way, or ask for a decision instead")
+
+
+def _question(stem: str) -> str:
+    """Return a stem's last sentence: the question the scenario before it leads to."""
+    return re.split(r"(?<=[.!?])\s+", stem.strip())[-1]
 
 
 ITEM_RULES: tuple[Callable[[BankItem], Iterable[Finding]], ...] = (
@@ -309,34 +352,39 @@ def _key_balance(blueprint: Blueprint, live: list[BankItem],
 
 def _longest_key(blueprint: Blueprint, live: list[BankItem],
                  thresholds: LintThresholds) -> Iterator[tuple[str, str]]:
-    """Report the key being the strictly longest option far more often than chance."""
-    judged = [item for item in live if item.content.key in item.content.options]
-    if not judged:
+    """Report the key being the strictly longest option more often, or less, than chance allows."""
+    figures = longest_option_figures(live, thresholds.longest_key_significance)
+    if not figures.with_longest:
         return
-    longest = sum(_key_is_strictly_longest(item) for item in judged)
-    options = len(OPTION_LETTERS)  # bankfile.py holds every item to exactly A-D
-    tail = binomial_tail(longest, len(judged), options)
-    if tail < thresholds.longest_key_significance:
-        yield "longest-key", (
-            f"the key is the strictly longest option in {longest} of {len(judged)} live items "
-            f"({longest / len(judged):.0%}) against a chance rate of {1 / options:.0%}; "
-            f"one-sided binomial p = {tail:.2g} < {thresholds.longest_key_significance}")
+    half = thresholds.longest_key_significance / 2
+    if figures.high_tail < half:
+        side, strategy = "too often", "always choosing the longest option"
+        score = figures.always_longest()
+    elif figures.low_tail < half:
+        side, strategy = "too rarely", "never choosing the longest option"
+        score = figures.never_longest()
+    else:
+        return
+    low, high = figures.passing
+    yield "longest-key", (
+        f"the key is the strictly longest option {side}: in {figures.key_longest} of the "
+        f"{figures.with_longest} live items that have one "
+        f"({figures.key_longest / figures.with_longest:.0%}) against a chance rate of "
+        f"{figures.chance:.0%}; two-sided exact binomial p = {figures.p_value:.2g} < "
+        f"{thresholds.longest_key_significance} (from {low} to {high} would pass). "
+        f"{strategy.capitalize()} scores {score:.1%} by guessing")
 
 
-def _key_is_strictly_longest(item: BankItem) -> bool:
-    """Return whether the key is longer than every other option, as a candidate reads them."""
-    lengths = {letter: len(" ".join(text.split()))
-               for letter, text in item.content.options.items()}
-    key_length = lengths.pop(item.content.key)
-    return all(key_length > other for other in lengths.values())
-
-
-def binomial_tail(successes: int, trials: int, options: int) -> float:
-    """Return the exact chance of at least successes in trials, each with chance 1/options."""
-    # Whole numbers until the one division, so a 1,000-item bank neither overflows nor rounds.
-    ways = sum(math.comb(trials, k) * (options - 1) ** (trials - k)
-               for k in range(successes, trials + 1))
-    return ways / options ** trials
+def _form_share(blueprint: Blueprint, live: list[BankItem],
+                thresholds: LintThresholds) -> Iterator[tuple[str, str]]:
+    """Report decision and application items under the blueprint's share of the live items."""
+    minimum = blueprint.minimum_decision_or_application_percent
+    shares = form_shares(live, minimum)
+    if minimum and shares.applied_percent < minimum:
+        yield "form-share", (
+            f"{' and '.join(APPLIED_FORMS)} items are {shares.applied_percent:.1f}% of the "
+            f"{shares.live} live items ({shares.applied}); the blueprint asks for at least "
+            f"{minimum:g}%")
 
 
 def _coverage(blueprint: Blueprint, live: list[BankItem],
@@ -356,7 +404,22 @@ def _coverage(blueprint: Blueprint, live: list[BankItem],
                                         "draws from it")
 
 
-LIVE_BANK_RULES: tuple[BankRule, ...] = (_key_balance, _longest_key, _coverage)
+LIVE_BANK_RULES: tuple[BankRule, ...] = (_key_balance, _longest_key, _coverage, _form_share)
+
+
+def _range_minimum(blueprint: Blueprint, range_list: RangeList, live: list[BankItem],
+                   fallback: tuple[str, int]) -> Iterator[Finding]:
+    """Report each Range point named by fewer live items than the blueprint asks, at its line."""
+    minimum = blueprint.minimum_live_per_range_point
+    if not minimum:
+        return
+    naming = Counter(point for item in live for point in set(item.content.range_ids))
+    for point in range_list.points:
+        if naming[point.id] < minimum:
+            path, line = (range_list.path, point.line) if range_list.path else fallback
+            yield Finding("range-minimum", ERROR, path, line,
+                          f"Range point {point.id} ({point.text}): {naming[point.id]} live "
+                          f"item(s), the blueprint asks for at least {minimum}")
 
 
 def _blueprint_location(blueprint: Blueprint, items: Sequence[BankItem]) -> tuple[str, int]:

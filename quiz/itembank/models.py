@@ -1,13 +1,14 @@
 """Stored blueprints, items and their versions."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
 
 from sqlalchemy import JSON, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from quiz.db import Base, UTCDateTime
-from quiz.itembank.domain import Blueprint, ItemContent
+from quiz.itembank.domain import Blueprint, ItemContent, RangeList
 
 # A version's own state. An item's status is its current version's; a live item may also have a
 # newer version in draft or in review (its pending version) that replaces it once approved.
@@ -25,6 +26,10 @@ class BlueprintRecord(Base):
     duration_seconds: Mapped[int] = mapped_column(Integer)
     pass_mark_percent: Mapped[float]
     spec: Mapped[dict] = mapped_column(JSON)  # Blueprint.to_dict()
+    # RangeList.to_dict(): kept apart from spec, which every paper's assembly reads.
+    range_points: Mapped[dict | None] = mapped_column(JSON)
+    # range.yaml as loaded, comments and all, so an export gives back the file people wrote.
+    range_text: Mapped[str | None] = mapped_column(Text)
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # blueprint.yaml as loaded, comments and all, so an export gives back the file people wrote.
     source_text: Mapped[str | None] = mapped_column(Text)
@@ -32,6 +37,12 @@ class BlueprintRecord(Base):
     def to_domain(self) -> Blueprint:
         """Return the plain blueprint the exam rules work with."""
         return Blueprint.from_dict(self.spec)
+
+    def range_list(self) -> RangeList | None:
+        """Return the unit's Range points, or None if the bank was loaded without them."""
+        if not self.range_points:
+            return None
+        return replace(RangeList.from_dict(self.range_points), text=self.range_text or "")
 
 
 class Item(Base):
@@ -93,7 +104,11 @@ class ItemVersion(Base):
     key: Mapped[str] = mapped_column(String(4))
     rationale: Mapped[str] = mapped_column(Text, default="")
     difficulty: Mapped[str] = mapped_column(String(10), default="medium")
-    enemies: Mapped[list] = mapped_column(JSON, default=list)  # item ids in the same bank
+    # Item ids in the same bank; [] checked and none. JSON null (not SQL NULL): a draft whose
+    # enemies nobody has checked yet, such as an import.
+    enemies: Mapped[list | None] = mapped_column(JSON, default=list, nullable=False)
+    range_ids: Mapped[list | None] = mapped_column(JSON, default=list)  # Range point ids
+    form: Mapped[str | None] = mapped_column(String(20))  # domain.FORMS; None before 0010
     created_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     created_by: Mapped[str | None] = mapped_column(String(120))  # a name, or "bank load"
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
@@ -108,7 +123,17 @@ class ItemVersion(Base):
         """Return the version's content as the plain shape the rules compare."""
         return ItemContent(stem=self.stem, options=dict(self.options), key=self.key,
                            rationale=self.rationale, difficulty=self.difficulty,
-                           enemies=tuple(self.enemies or ()))
+                           enemies=None if self.enemies is None else tuple(self.enemies),
+                           range_ids=tuple(self.range_ids or ()), form=self.form or "")
+
+
+def content_columns(content: ItemContent) -> dict:
+    """Return an ItemVersion's content columns for content, as every new version stores them."""
+    return {"stem": content.stem, "options": dict(content.options), "key": content.key,
+            "rationale": content.rationale, "difficulty": content.difficulty,
+            "enemies": None if content.enemies is None else list(content.enemies),
+            "range_ids": list(content.range_ids),
+            "form": content.form or None}
 
 
 def searchable(item_id: str, content: ItemContent) -> str:

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_login import current_user
 
 from quiz.errors import BadRequest, NotAllowed, NotFound, Refused
-from quiz.itembank import finder, forms, history, service, workflow
+from quiz.itembank import fields, finder, forms, history, service, workflow
 from quiz.itembank import review as review_rules
 from quiz.itembank.coverage import coverage
 from quiz.itembank.fields import content_of
@@ -62,22 +62,24 @@ def lookup(code: str):
 def new(code: str):
     """Write a new item: nothing is stored until the whole item is valid."""
     record = _blueprint(code)
-    blueprint = record.to_domain()
+    blueprint, range_list = record.to_domain(), record.range_list()
     if request.method == "GET":
         criterion = request.args.get("criterion", "")
-        form = forms.item_form(blueprint, {"criterion": criterion, "difficulty": "medium"})
-        return _edit_page(blueprint, form, None)
-    form = forms.item_form(blueprint, formdata=request.form)
-    values = forms.posted_values(request.form)
+        form = forms.item_form(blueprint, {"criterion": criterion, "difficulty": "medium"},
+                               range_list=range_list)
+        return _edit_page(blueprint, form, None, range_list=range_list)
+    form = forms.item_form(blueprint, formdata=request.form, range_list=range_list)
+    values, form_problems = forms.posted_values(request.form)
     if not form.validate():  # the CSRF token; the item's own checks follow
         raise BadRequest("This form has expired; reload the page and try again.")
     try:
         item = workflow.create_draft(db(), bank=record, criterion=values.get("criterion", ""),
                                      content=content_of(values), author=current_user, now=now(),
-                                     note=form.note.data or None)
+                                     note=form.note.data or None, form_problems=form_problems)
     except workflow.InvalidItem as invalid:
         db().rollback()
-        return _edit_page(blueprint, form, None, forms.errors_by_input(invalid.problems), 400)
+        return _edit_page(blueprint, form, None, forms.errors_by_input(invalid.problems), 400,
+                          range_list=range_list)
     db().commit()
     flash(f"Saved {item.item_id} as a draft (version 1). Preview it, then submit it for review.")
     return redirect(url_for("bank.item", code=record.code, item_id=item.item_id))
@@ -98,7 +100,8 @@ def item(code: str, item_id: str):
         can_review=workflow.can_review(current_user),
         authors=workflow.authors_under_review(session, found),
         submit_form=forms.SubmitForm(version_id=found.latest_version.id),
-        thresholds=history.THRESHOLDS)
+        unfinished=fields.missing_for_review(history.values(found.latest_version)),
+        range_points=_points(record), thresholds=history.THRESHOLDS)
 
 
 @bp.route("/<path:code>/items/<item_id>/edit", methods=["GET", "POST"])
@@ -106,14 +109,14 @@ def item(code: str, item_id: str):
 def edit(code: str, item_id: str):
     """Write a new version of an item; a live item stays in papers until the new one is approved."""
     record, found = _item(code, item_id)
-    blueprint = record.to_domain()
+    blueprint, range_list = record.to_domain(), record.range_list()
     if request.method == "GET":
         latest = found.latest_version
-        form = forms.item_form(blueprint, history.values(latest))
+        form = forms.item_form(blueprint, history.values(latest), range_list=range_list)
         form.base_version.data = str(latest.id)
-        return _edit_page(blueprint, form, found)
-    form = forms.item_form(blueprint, formdata=request.form)
-    values = forms.posted_values(request.form)
+        return _edit_page(blueprint, form, found, range_list=range_list)
+    form = forms.item_form(blueprint, formdata=request.form, range_list=range_list)
+    values, form_problems = forms.posted_values(request.form)
     if not form.validate():
         raise BadRequest("This form has expired; reload the page and try again.")
     session = db()
@@ -121,17 +124,19 @@ def edit(code: str, item_id: str):
         version = workflow.save_version(
             session, found, criterion=values.get("criterion", ""), content=content_of(values),
             author=current_user, now=now(), base_version_id=_int(form.base_version.data),
-            note=form.note.data or None)
+            note=form.note.data or None, form_problems=form_problems)
     except workflow.InvalidItem as invalid:
         session.rollback()
-        return _edit_page(blueprint, form, found, forms.errors_by_input(invalid.problems), 400)
+        return _edit_page(blueprint, form, found, forms.errors_by_input(invalid.problems), 400,
+                          range_list=range_list)
     except workflow.EditConflict as conflict:
         session.rollback()
         # Keep everything the writer typed, show what the other writer changed, and let them
         # save again on top of the newer version once they have read it.
         form.base_version.data = str(conflict.latest.id)
         changes = history.compare(conflict.base, conflict.latest) if conflict.base else []
-        return _edit_page(blueprint, form, found, {}, 409, conflict=conflict, changes=changes)
+        return _edit_page(blueprint, form, found, {}, 409, conflict=conflict, changes=changes,
+                          range_list=range_list)
     except workflow.NothingChanged as unchanged:
         session.rollback()
         flash(str(unchanged))
@@ -143,11 +148,12 @@ def edit(code: str, item_id: str):
     return redirect(url_for("bank.item", code=record.code, item_id=found.item_id))
 
 
-def _edit_page(blueprint, form, found, errors=None, status=200, **extra):
+def _edit_page(blueprint, form, found, errors=None, status=200, range_list=None, **extra):
     """Show the item form, after a refusal with everything the writer typed and each problem
     beside its field."""
     return render_template("bank/edit.html", blueprint=blueprint, form=form, item=found,
-                           errors=errors or {}, layout=forms.layout(), zip=zip, **extra), status
+                           errors=errors or {}, layout=forms.layout(), zip=zip,
+                           range_groups=forms.range_groups(blueprint, range_list), **extra), status
 
 
 @bp.route("/<path:code>/items/<item_id>/preview")
@@ -224,6 +230,7 @@ def review(code: str, item_id: str):
     return render_template(
         "bank/review.html", blueprint=record.to_domain(), item=found, version=under_review,
         live=live, changes=history.compare(live, under_review) if live else [], form=form,
+        range_points=_points(record),
         error=error, refusal=review_rules.approval_refusal(
             current_user.id, workflow.authors_under_review(session, found))), 400 if error else 200
 
@@ -273,6 +280,19 @@ def item_history(code: str, item_id: str):
                            thresholds=history.THRESHOLDS)
 
 
+@bp.route("/<path:code>/range")
+@role_required(*WRITERS)
+def range_coverage(code: str):
+    """Show every Range point of a bank with its live items, the gaps first."""
+    record = _blueprint(code)
+    try:
+        report, message = service.range_coverage_of(db(), record), ""
+    except service.NoRangeList as err:
+        report, message = None, str(err)
+    return render_template("bank/range.html", blueprint=record.to_domain(), report=report,
+                           message=message)
+
+
 # --- helpers -------------------------------------------------------------------------------------
 
 def _blueprint(code: str):
@@ -280,6 +300,12 @@ def _blueprint(code: str):
         return service.get_blueprint(db(), code)
     except service.UnknownBlueprint:
         raise NotFound(f"There is no bank {code}.")
+
+
+def _points(record) -> dict:
+    """Return the bank's Range points by id, to show an item's with the handbook's words."""
+    range_list = record.range_list()
+    return {p.id: p for p in range_list.points} if range_list else {}
 
 
 def _item(code: str, item_id: str):

@@ -12,12 +12,17 @@ from quiz import audit
 from quiz.audit import AuditEvent
 from quiz.errors import NotFound, Refused
 from quiz.itembank.bankfile import BankSet
-from quiz.itembank.domain import BankItem, Blueprint, Candidate
-from quiz.itembank.models import BlueprintRecord, Item, ItemVersion, searchable
+from quiz.itembank.coverage import RangeCoverage, range_coverage
+from quiz.itembank.domain import BankItem, Blueprint, Candidate, RangeList
+from quiz.itembank.models import BlueprintRecord, Item, ItemVersion, content_columns, searchable
 
 
 class UnknownBlueprint(LookupError):
     """No blueprint is loaded under that code."""
+
+
+class NoRangeList(LookupError):
+    """The bank was loaded without its Range points."""
 
 
 @dataclass
@@ -71,7 +76,8 @@ def load_banks(session: Session, banks: BankSet, now: datetime, actor: str = "ba
         raise LoadConflict(conflicts)
     report = LoadReport()
     for code, blueprint in banks.blueprints.items():
-        save_blueprint(session, blueprint, now, banks.blueprint_texts.get(code))
+        save_blueprint(session, blueprint, now, banks.blueprint_texts.get(code),
+                       banks.ranges.get(code))
         report.blueprints += 1
         for bank_item in banks.items.get(code, []):
             _upsert_item(session, existing_by_bank[code].get(bank_item.item_id), bank_item, now,
@@ -112,8 +118,10 @@ def _conflicts(session: Session, existing: dict[str, Item], bank_items: list[Ban
 
 
 def save_blueprint(session: Session, blueprint: Blueprint, now: datetime,
-                   source_text: str | None = None) -> BlueprintRecord:
-    """Create or update the stored copy of a blueprint (and the file it came from, if given)."""
+                   source_text: str | None = None,
+                   range_list: RangeList | None = None) -> BlueprintRecord:
+    """Create or update the stored copy of a blueprint (and, when given, the file it came from
+    and its Range points)."""
     record = session.scalar(select(BlueprintRecord).where(BlueprintRecord.code == blueprint.code))
     if record is None:
         record = BlueprintRecord(code=blueprint.code)
@@ -122,6 +130,9 @@ def save_blueprint(session: Session, blueprint: Blueprint, now: datetime,
     record.duration_seconds = blueprint.duration_minutes * 60
     record.pass_mark_percent = blueprint.pass_mark_percent
     record.spec = blueprint.to_dict()
+    if range_list is not None:
+        record.range_points = range_list.to_dict()
+        record.range_text = range_list.text or None
     record.updated_at = now
     if source_text is not None:
         record.source_text = source_text
@@ -166,9 +177,7 @@ def _upsert_item(session, item: Item | None, bank_item: BankItem, now, actor, re
         number = 1 if current is None else _last_version_number(session, item) + 1
         version = ItemVersion(
             item=item, version=number, status=bank_item.status, criterion=bank_item.criterion,
-            stem=content.stem, options=dict(content.options), key=content.key,
-            rationale=content.rationale, difficulty=content.difficulty,
-            enemies=list(content.enemies), created_at=now, created_by=actor,
+            **content_columns(content), created_at=now, created_by=actor,
             search_text=searchable(bank_item.item_id, content))
         session.add(version)
         session.flush()
@@ -234,6 +243,19 @@ def _read_live_candidates(session: Session, bank: str) -> list[Candidate]:
             for item_id, outcome, criterion, version_id, options, enemies in rows]
 
 
+def range_coverage_of(session: Session, record: BlueprintRecord) -> RangeCoverage:
+    """Return every Range point of a stored bank with the items naming it, or raise NoRangeList."""
+    range_list = record.range_list()
+    if range_list is None:
+        raise NoRangeList(f"{record.code} was loaded without its Range points: load the bank "
+                          "folder again, with its range.yaml")
+    rows = session.execute(
+        select(Item.item_id, Item.status, ItemVersion.range_ids)
+        .join(ItemVersion, ItemVersion.id == Item.current_version_id)
+        .where(Item.bank == record.code))
+    return range_coverage(range_list, record.to_domain().minimum_live_per_range_point, rows)
+
+
 def blueprints(session: Session) -> list[BlueprintRecord]:
     """Return every stored blueprint, by code."""
     return session.scalars(select(BlueprintRecord).order_by(BlueprintRecord.code)).all()
@@ -264,7 +286,9 @@ def bank_listing(session: Session, bank: str) -> dict:
             "id": item.item_id, "version": version.version, "status": item.status,
             "outcome": item.outcome, "criterion": item.criterion, "stem": version.stem,
             "options": [{"letter": k, "text": v} for k, v in version.options.items()],
-            "key": version.key, "difficulty": version.difficulty,
-            "enemies": list(version.enemies or []), "rationale": version.rationale,
+            "key": version.key, "difficulty": version.difficulty, "form": version.form,
+            "range": list(version.range_ids or []),
+            "enemies": None if version.enemies is None else list(version.enemies),
+            "rationale": version.rationale,
             "needs_review": item.needs_review, "source": item.source_path})
     return {"blueprint": record.code, "title": record.title, "items": items}

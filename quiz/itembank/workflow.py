@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from datetime import datetime
+from typing import Sequence
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -18,7 +19,7 @@ from quiz import audit
 from quiz.errors import BadRequest, NotAllowed, Refused
 from quiz.itembank import fields, review
 from quiz.itembank.domain import ItemContent
-from quiz.itembank.models import BlueprintRecord, Item, ItemVersion, searchable
+from quiz.itembank.models import BlueprintRecord, Item, ItemVersion, content_columns, searchable
 from quiz.itembank.service import get_blueprint
 
 WRITER_ROLES = ("item_writer", "admin")
@@ -63,12 +64,17 @@ def can_review(user) -> bool:
 # --- writing ---------------------------------------------------------------------------------
 
 def check_item(session: Session, record: BlueprintRecord, criterion: str, content: ItemContent,
-               item_id: str | None = None) -> list[fields.FieldProblem]:
-    """Return every problem with an item as the writer gave it, checked as bank files are."""
+               item_id: str | None = None, unfinished: bool = False) -> list[fields.FieldProblem]:
+    """Return every problem with an item as the writer gave it, checked as bank files are.
+
+    unfinished lets it leave out what a draft may (Range points, form, enemies) until review.
+    """
     values = fields.normalise(fields.values_of(content, criterion=criterion))
     known = frozenset(session.scalars(select(Item.item_id).where(Item.bank == record.code)))
-    context = fields.Context(record.to_domain(), item_id=item_id, known={"items": known})
-    return fields.check(values, context, names=tuple(f.name for f in fields.WRITER_FIELDS))
+    context = fields.Context(record.to_domain(), item_id=item_id, known={"items": known},
+                             range_list=record.range_list())
+    return fields.check(values, context, names=tuple(f.name for f in fields.WRITER_FIELDS),
+                        draft=unfinished)
 
 
 def tidy_content(content: ItemContent) -> ItemContent:
@@ -78,13 +84,20 @@ def tidy_content(content: ItemContent) -> ItemContent:
 
 def create_draft(session: Session, *, bank: str | BlueprintRecord, criterion: str,
                  content: ItemContent, author, now: datetime, item_id: str | None = None,
-                 source_ref: str | None = None, note: str | None = None) -> Item:
+                 source_ref: str | None = None, note: str | None = None,
+                 unfinished: bool = False, form_problems: Sequence[fields.FieldProblem] = ()
+                 ) -> Item:
     """Create a new item whose first version is a draft, or raise InvalidItem.
 
     bank is the blueprint code ("2794-03/315") or its record; author is the User writing it.
     A new id following the bank's numbering is chosen when item_id is None. source_ref is the
     question's identifier in the file it was imported from: if an item of this bank already came
     from it, that item is returned unchanged, so importing the same file twice changes nothing.
+    The content's Range points, form and enemies are checked like the rest; an import passes
+    unfinished=True, as a file from another tool may not have them, and the writer adds them
+    before the draft can go for review (unchecked enemies are kept as None, not as "none").
+    form_problems are what the writer's form found that content cannot show; they are reported
+    with the rest, and nothing is stored.
     """
     record = bank if isinstance(bank, BlueprintRecord) else get_blueprint(session, bank)
     if source_ref is not None:
@@ -93,7 +106,8 @@ def create_draft(session: Session, *, bank: str | BlueprintRecord, criterion: st
             return existing
     content = tidy_content(content)
     criterion = fields.tidy(criterion or "")
-    problems = check_item(session, record, criterion, content, item_id)
+    problems = list(form_problems) + check_item(session, record, criterion, content, item_id,
+                                                unfinished)
     if item_id is None:
         item_id = _new_id(session, record, criterion)
     else:
@@ -125,7 +139,8 @@ def find_by_source(session: Session, bank: str, source_ref: str) -> Item | None:
 
 
 def save_version(session: Session, item: Item, *, criterion: str, content: ItemContent, author,
-                 now: datetime, base_version_id: int | None, note: str | None = None) -> ItemVersion:
+                 now: datetime, base_version_id: int | None, note: str | None = None,
+                 form_problems: Sequence[fields.FieldProblem] = ()) -> ItemVersion:
     """Store an edit as a new draft version, or refuse it (InvalidItem, EditConflict, ...).
 
     base_version_id is the version the writer's form was opened from: if another version has
@@ -143,7 +158,7 @@ def save_version(session: Session, item: Item, *, criterion: str, content: ItemC
     content = tidy_content(content)
     criterion = fields.tidy(criterion or "")
     record = get_blueprint(session, item.bank)
-    problems = check_item(session, record, criterion, content, item.item_id)
+    problems = list(form_problems) + check_item(session, record, criterion, content, item.item_id)
     if not (note or "").strip():
         problems.append(fields.FieldProblem("note", "say what changed and why: it is kept in the "
                                                     "item's history"))
@@ -173,9 +188,8 @@ def save_version(session: Session, item: Item, *, criterion: str, content: ItemC
 def _new_version(session, item, number, criterion, content, author, now) -> ItemVersion:
     """Add an immutable draft version of an item."""
     version = ItemVersion(
-        item=item, version=number, status="draft", criterion=criterion, stem=content.stem,
-        options=dict(content.options), key=content.key, rationale=content.rationale,
-        difficulty=content.difficulty, enemies=list(content.enemies), created_at=now,
+        item=item, version=number, status="draft", criterion=criterion,
+        **content_columns(content), created_at=now,
         created_by=getattr(author, "full_name", None) or getattr(author, "username", None),
         created_by_id=getattr(author, "id", None),
         search_text=searchable(item.item_id, content))
@@ -199,6 +213,10 @@ def submit(session: Session, item: Item, actor, now: datetime, version_id: int) 
     """Send the item's draft version for review."""
     _lock(session, item)
     version = _expect(item, version_id, "draft", "submit")
+    missing = fields.missing_for_review(fields.values_of(version.content()))
+    if missing:
+        raise Refused(f"Version {version.version} of {item.item_id} cannot go for review until "
+                      f"it gives its {_and(missing)}: edit it to add them.")
     version.status = "in_review"
     if version is item.current_version:
         item.status = "in_review"
@@ -302,6 +320,10 @@ def _expect(item: Item, version_id: int, status: str, action: str) -> ItemVersio
         raise Refused(f"Version {version.version} of {item.item_id} is "
                       f"{version.status.replace('_', ' ')}, so it cannot be {_PAST[action]}.")
     return version
+
+
+def _and(words: list[str]) -> str:
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " and " + words[-1]
 
 
 _PAST = {"submit": "submitted for review", "approve": "approved", "return": "returned"}

@@ -1,5 +1,45 @@
-// The item form's enemy finder: search the bank and add ids to the Enemies field.
-// Without JavaScript the writer types the ids; the finder only appears when this runs.
+// The item form: the enemy finder, and the Range points of the chosen criterion only.
+// Without JavaScript the writer types enemy ids and sees every criterion's Range points; the
+// server refuses a point of another criterion beside the field.
+
+// Range points: show the chosen criterion's and disable the others', so only those are posted.
+(function () {
+  "use strict";
+  var field = document.querySelector(".range-field");
+  var criterion = document.getElementById("criterion");
+  if (!field || !criterion) { return; }
+  var groups = Array.prototype.slice.call(field.querySelectorAll(".range-criterion"));
+  if (!groups.length) { return; }
+  var status = document.getElementById(field.id + "-status");
+
+  function show() {
+    var chosen = criterion.value;
+    var mine = null;
+    groups.forEach(function (group) {
+      var shown = group.dataset.criterion === chosen;
+      group.hidden = !shown;
+      group.disabled = !shown;
+      if (shown) { mine = group; }
+    });
+    status.hidden = false;
+    if (!chosen) {
+      status.textContent = "Choose the assessment criterion above to see its Range points.";
+    } else if (!mine) {
+      status.textContent = "Criterion " + chosen + " has no Range points.";
+    } else {
+      var ticked = mine.querySelectorAll("input:checked").length;
+      status.textContent = "The Range points of " + chosen + ": " + ticked + " ticked.";
+    }
+  }
+
+  criterion.addEventListener("change", show);
+  field.addEventListener("change", function (event) {
+    if (event.target.type === "checkbox") { show(); }
+  });
+  show();
+}());
+
+// The enemy finder: search the bank and add ids to the Enemies field.
 (function () {
   "use strict";
   var finder = document.querySelector(".enemy-finder");
@@ -9,6 +49,7 @@
   var button = document.getElementById("enemy-search-button");
   var status = document.getElementById("enemy-search-status");
   var results = document.getElementById("enemy-results");
+  var none = document.getElementById(finder.dataset.none);
   finder.hidden = false;
 
   function ids() {
@@ -19,7 +60,10 @@
     var current = ids();
     if (current.indexOf(id) === -1) { current.push(id); }
     target.value = current.join(", ");
-    status.textContent = "Added " + id + " to the enemies.";
+    var unticked = none && none.checked;
+    if (unticked) { none.checked = false; }
+    status.textContent = "Added " + id + " to the enemies." +
+      (unticked ? " \u201cNone\u201d is no longer ticked." : "");
   }
 
   function show(data) {

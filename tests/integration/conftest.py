@@ -34,6 +34,17 @@ def exam(session):
 
 
 @pytest.fixture
+def unranged(session):
+    """A small live bank stored without Range points, as one loaded before Range lists existed
+    (a bank folder without its range.yaml does not load at all)."""
+    blueprint = factories.make_blueprint(questions=(3, 3), criteria_per_outcome=2)
+    factories.load_bank(session, blueprint, factories.make_items(blueprint, per_criterion=3),
+                        with_range=False)
+    session.commit()
+    return blueprint
+
+
+@pytest.fixture
 def started(session, exam):
     """Alice's attempt, started at the named morning moment."""
     attempt = factories.start(session, exam.sitting, exam.alice)

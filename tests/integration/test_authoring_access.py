@@ -15,7 +15,8 @@ CODE = "9999-01/101"
 ITEM = "q1.1-01"  # live, with a new version in review (so every action has something to act on)
 NEW_ITEM = {"criterion": "1.1", "difficulty": "easy", "stem": "Which is right?",
             "option_A": "A1", "option_B": "B1", "option_C": "C1", "option_D": "D1", "key": "A",
-            "rationale": "A is right.", "note": "why"}
+            "rationale": "A is right.", "form": "recall", "range": "1.1/topic/point-1",
+            "enemies_none": "y", "note": "why"}
 
 # (method, path, form data, who may: "writer" = every item writer, "reviewer" = reviewers only)
 ROUTES = [

@@ -31,9 +31,16 @@ def bank(session):
 
 
 def item_form(**changes):
-    data = {"criterion": "1.1", "difficulty": "medium", "stem": "Which option is right here?",
+    """Return a complete item form: the writer has chosen a Range point of the criterion and the
+    question form, and ticked "checked, none" for enemies unless some are named."""
+    criterion = changes.get("criterion", "1.1")
+    data = {"criterion": "1.1", "difficulty": "medium", "form": "decision",
+            "stem": "Which option is right here?",
             "option_A": "Alpha", "option_B": "Bravo", "option_C": "Charlie", "option_D": "Delta",
-            "key": "B", "rationale": "B is right because it is.", "enemies": "", "note": ""}
+            "key": "B", "rationale": "B is right because it is.",
+            "range": f"{criterion}/topic/point-1" if criterion in ("1.1", "1.2", "2.1", "2.2")
+            else "1.1/topic/point-1",
+            "enemies": "", "enemies_none": None if changes.get("enemies") else "y", "note": ""}
     data.update(changes)
     return MultiDict([(k, v) for k, v in data.items() if v is not None])
 

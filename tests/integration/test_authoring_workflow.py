@@ -60,10 +60,10 @@ def test_a_new_draft_takes_the_next_id_and_stays_out_of_papers(session, bank):
 
 def test_importing_the_same_source_twice_changes_nothing(session, bank):
     first = workflow.create_draft(session, bank=bank.code, criterion="1.2",
-                                  content=factories.item_content(), author=bank.pat, now=NOW,
+                                  content=factories.item_content(criterion="1.2"), author=bank.pat, now=NOW,
                                   source_ref="moodle.xml#q17")
     again = workflow.create_draft(session, bank=bank.code, criterion="1.2",
-                                  content=factories.item_content(), author=bank.pat, now=NOW,
+                                  content=factories.item_content(criterion="1.2"), author=bank.pat, now=NOW,
                                   source_ref="moodle.xml#q17")
     session.commit()
     assert again.id == first.id

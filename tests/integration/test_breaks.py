@@ -248,3 +248,13 @@ def test_a_break_cannot_start_on_a_submitted_attempt(session, sam, sams):
     session.commit()
     with pytest.raises(Refused, match="submitted"):
         breaks.start_break(session, reload(session, sams), sam, BREAK_AT + timedelta(minutes=1))
+
+
+def test_the_board_page_rounds_a_part_second_up_as_its_script_does(client, clock, ivy, exam,
+                                                                     sams):
+    clock.set(MORNING + timedelta(minutes=20, milliseconds=400))  # 24:59.6 left
+    page = client.get(f"/invigilate/sittings/{exam.sitting.id}").get_data(as_text=True)
+    rows = {r["name"]: r for r in client.get(
+        f"/api/invigilate/sittings/{exam.sitting.id}/board").json["rows"]}
+    assert rows["Sam"]["remaining_seconds"] == pytest.approx(24 * 60 + 59.6)
+    assert '<span class="time-left">25:00</span>' in page  # what invigilate.js shows: ceil

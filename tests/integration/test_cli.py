@@ -26,12 +26,22 @@ outcomes:
       "1.1": Explain one thing
 """
 
+SMALL_RANGE = """\
+bank: 9999-01/101
+criteria:
+  "1.1":
+    - section: Things
+      points:
+        - 1.1/thing/first: the first thing
+        - 1.1/thing/second: the second thing
+"""
 
 
 @pytest.fixture
 def good_bank(tmp_path):
     write_bank(tmp_path, "".join(ITEM.format(id=f"a{n}") for n in range(1, 5)),
-               blueprint=SMALL_BLUEPRINT)
+               blueprint=SMALL_BLUEPRINT,
+               range_text=SMALL_RANGE)
     return tmp_path
 
 
@@ -42,11 +52,12 @@ def item_count(session):
 def test_validate_reports_every_problem_as_file_line_and_fails(cli, tmp_path):
     path = write_bank(tmp_path, ITEM.format(id="a1").replace("key: B", "key: Z")
                       + ITEM.format(id="a2").replace("status: live", "status: done"),
-                      blueprint=SMALL_BLUEPRINT)
+                      blueprint=SMALL_BLUEPRINT,
+               range_text=SMALL_RANGE)
     result = cli("bank", "validate", str(tmp_path))
     assert result.exit_code == 1
     assert f"{path}:15: item a1: key 'Z' must be one of: A, B, C, D" in result.output
-    assert f"{path}:19: item a2: status 'done' must be one of" in result.output
+    assert f"{path}:22: item a2: status 'done' must be one of" in result.output
     assert "2 problem(s) found; nothing was loaded." in result.output
 
 
@@ -105,7 +116,8 @@ def test_paper_for_an_unknown_blueprint_says_which_exist(cli, good_bank):
 
 
 def test_paper_from_a_thin_bank_says_what_is_short(cli, tmp_path):
-    write_bank(tmp_path, ITEM.format(id="a1"), blueprint=SMALL_BLUEPRINT)
+    write_bank(tmp_path, ITEM.format(id="a1"), blueprint=SMALL_BLUEPRINT,
+               range_text=SMALL_RANGE)
     cli("bank", "load", str(tmp_path))
     result = cli("paper", "9999-01/101", "--seed", "1")
     assert result.exit_code == 1
@@ -129,7 +141,8 @@ def test_lint_fails_and_says_where_when_an_item_repeats_an_option(cli, good_bank
 
 
 def test_lint_of_an_invalid_bank_reports_the_file_problems_instead(cli, tmp_path):
-    write_bank(tmp_path, ITEM.format(id="a1").replace("key: B", "key: Z"), blueprint=SMALL_BLUEPRINT)
+    write_bank(tmp_path, ITEM.format(id="a1").replace("key: B", "key: Z"), blueprint=SMALL_BLUEPRINT,
+               range_text=SMALL_RANGE)
     result = cli("bank", "lint", str(tmp_path))
     assert result.exit_code == 1 and "key 'Z' must be one of" in result.output
 
@@ -142,6 +155,7 @@ def test_bank_show_prints_every_item_with_its_key_and_options_in_stored_order(cl
     assert (first["version"], first["status"], first["outcome"], first["criterion"]) == (1, "live", 1, "1.1")
     assert [o["letter"] for o in first["options"]] == ["A", "B", "C", "D"]
     assert first["key"] == "B" and first["difficulty"] == "easy" and first["enemies"] == []
+    assert first["range"] == ["1.1/thing/first"] and first["form"] == "recall"
     assert first["stem"] == "Which option is right for question a1?"
 
 
@@ -151,6 +165,38 @@ def test_bank_coverage_counts_live_items_against_what_a_paper_draws(cli, good_ba
     assert report["disjoint_papers"] == 2  # 4 live items, 2 per paper
     text = cli("bank", "coverage", "9999-01/101").output
     assert "Papers that could be assembled with no item in common: 2" in text
+
+
+def test_bank_coverage_by_range_lists_every_point_with_its_live_items(cli, good_bank):
+    path = good_bank / "9999-01" / "101" / "items" / "1.1.yaml"
+    path.write_text(path.read_text().replace("status: live", "status: draft", 1))  # a1: draft
+    cli("bank", "load", str(good_bank))
+    report = json.loads(cli("bank", "coverage", "9999-01/101", "--range", "--json").output)
+    assert report["points_total"] == 2
+    assert report["below_minimum"] == ["1.1/thing/second"]
+    assert [(p["id"], p["live_items"], p["pending_items"]) for p in report["points"]] == [
+        ("1.1/thing/first", ["a2", "a3", "a4"], ["a1"]), ("1.1/thing/second", [], [])]
+    text = cli("bank", "coverage", "9999-01/101", "--range").output
+    assert "9999-01/101: 2 Range points; live items per point: 1 with 0, 1 with 3" in text
+    assert "   0       0  1.1/thing/second  (the second thing)  < minimum" in text
+
+
+def test_bank_coverage_by_range_of_a_bank_loaded_without_its_range_says_so(cli, unranged):
+    result = cli("bank", "coverage", unranged.code, "--range")
+    assert result.exit_code == 1
+    assert "was loaded without its Range points: load the bank folder again" in result.output
+
+
+def test_lint_prints_the_length_cue_and_question_form_figures(cli, good_bank):
+    path = good_bank / "9999-01" / "101" / "items" / "1.1.yaml"
+    path.write_text(path.read_text().replace("form: recall", "form: decision", 1))
+    result = cli("bank", "lint", str(good_bank))  # "Charlie aN" is the longest option of each
+    assert ("9999-01/101: longest option: 4 of 4 live items have a strictly longest option; "
+            "it is the key in 0 (0%, chance 25%; two-sided exact binomial p = 0.63)") in result.output
+    assert ("9999-01/101: expected score of never choosing the longest option: 33.3% "
+            "(a bank keyed at random: 8.3% to 33.3%)") in result.output
+    assert ("9999-01/101: question forms of the 4 live items: recall 3 (75%), label 0 (0%), "
+            "decision 1 (25%), application 0 (0%)") in result.output
 
 
 def test_a_command_on_a_database_without_tables_says_to_upgrade_it(tmp_path, monkeypatch):

@@ -114,6 +114,7 @@ ROUTES: dict[str, dict[str, str]] = {
     # item banks
     "GET /bank/": rule(ok=WRITERS),
     "GET /bank/<path:code>/items": rule(ok=WRITERS),
+    "GET /bank/<path:code>/range": rule(ok=WRITERS),
     "GET /bank/<path:code>/items/<item_id>": rule(ok=WRITERS),
     "GET /bank/<path:code>/items/new": rule(ok=WRITERS),
     "POST /bank/<path:code>/items/new": rule(ok=WRITERS),

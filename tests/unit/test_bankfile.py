@@ -40,13 +40,35 @@ ITEM = (
     "      D: Delta {id}\n"
     "    key: B\n"
     "    rationale: B is right.\n"
+    "    form: recall\n"
+    "    range: [1.1/thing/first]\n"
+    "    enemies: []\n"
 )
 
+RANGE = dedent("""\
+    bank: 9999-01/101
+    criteria:
+      "1.1":
+        - section: Things
+          points:
+            - 1.1/thing/first: the first thing
+            - group: other things
+              points:
+                - 1.1/other/second: the second thing
+      "1.10":
+        - section: Things
+          points:
+            - 1.10/thing/tenth: the tenth thing
+    """)
 
-def write_bank(folder: Path, items_text: str, blueprint: str = BLUEPRINT) -> Path:
+
+def write_bank(folder: Path, items_text: str, blueprint: str = BLUEPRINT,
+               range_text: str | None = RANGE) -> Path:
     bank = folder / "9999-01" / "101"
     (bank / "items").mkdir(parents=True)
     (bank / "blueprint.yaml").write_text(blueprint)
+    if range_text is not None:
+        (bank / "range.yaml").write_text(range_text)
     (bank / "items" / "1.1.yaml").write_text("bank: 9999-01/101\nitems:\n" + items_text)
     return bank / "items" / "1.1.yaml"
 
@@ -63,11 +85,14 @@ def test_a_good_bank_reads_without_problems(tmp_path):
     assert first.item_id == "a1" and first.outcome == 1 and first.criterion == "1.1"
     assert first.content.stem == "Which option is right for question a1?"
     assert first.content.options["B"] == "Bravo a1"
-    assert second.line == 17
+    assert first.content.range_ids == ("1.1/thing/first",) and first.content.form == "recall"
+    assert first.content.enemies == ()
+    assert second.line == 20
 
 
 def test_values_are_read_as_text_so_criterion_one_point_ten_survives(tmp_path):
-    write_bank(tmp_path, ITEM.format(id="a1").replace('"1.1"', "1.10"))
+    write_bank(tmp_path, ITEM.format(id="a1").replace('"1.1"', "1.10")
+               .replace("1.1/thing/first", "1.10/thing/tenth"))
     [item] = read_banks(tmp_path).items["9999-01/101"]
     assert item.criterion == "1.10"
 
@@ -101,11 +126,11 @@ def test_a_misspelt_field_is_reported(tmp_path):
 
 def test_a_repeated_id_names_both_places(tmp_path):
     path = write_bank(tmp_path, ITEM.format(id="a1") + ITEM.format(id="a1"))
-    assert problems_of(tmp_path) == [f"{path}:17: id a1 is already used at {path}:3"]
+    assert problems_of(tmp_path) == [f"{path}:20: id a1 is already used at {path}:3"]
 
 
 def test_an_enemy_that_is_not_in_the_bank_is_reported(tmp_path):
-    path = write_bank(tmp_path, ITEM.format(id="a1") + "    enemies: [zz9]\n")
+    path = write_bank(tmp_path, ITEM.format(id="a1").replace("enemies: []", "enemies: [zz9]"))
     assert problems_of(tmp_path) == [f"{path}:3: item a1 names enemy 'zz9', which is not in the bank"]
 
 
@@ -156,3 +181,79 @@ def test_the_shipped_banks_read_without_problems():
     banks = read_banks(REPO_BANKS)
     assert banks.problems == []
     assert "2794-03/315" in banks.blueprints
+
+
+# The Range points an item tests, its question form, and its enemies ----------------------------
+
+@pytest.mark.parametrize("field", ["range", "form", "enemies"])
+def test_an_item_without_range_form_or_enemies_is_reported(tmp_path, field):
+    lines = [line for line in ITEM.format(id="a1").splitlines(keepends=True)
+             if not line.startswith(f"    {field}:")]
+    path = write_bank(tmp_path, "".join(lines))
+    assert problems_of(tmp_path) == [f"{path}:3: item a1 has no '{field}'"]
+
+
+def test_an_empty_enemies_value_asks_for_an_empty_list(tmp_path):
+    path = write_bank(tmp_path, ITEM.format(id="a1").replace("enemies: []", "enemies:"))
+    assert problems_of(tmp_path) == [
+        f"{path}:19: item a1: enemies is empty; write 'enemies: []' once the item has been "
+        "checked against the others and has none"]
+
+
+def test_an_enemy_named_twice_is_reported(tmp_path):
+    path = write_bank(tmp_path, ITEM.format(id="a1").replace("enemies: []", "enemies: [a2, a2]")
+                      + ITEM.format(id="a2"))
+    assert problems_of(tmp_path) == [f"{path}:19: item a1: enemy 'a2' is listed twice"]
+
+
+def test_an_empty_range_is_reported(tmp_path):
+    path = write_bank(tmp_path, ITEM.format(id="a1").replace("[1.1/thing/first]", "[]"))
+    assert problems_of(tmp_path) == [
+        f"{path}:18: item a1: range is empty; name the Range point(s) from range.yaml that the "
+        "item tests"]
+
+
+def test_a_range_point_not_in_the_range_file_is_reported_with_the_nearest_id(tmp_path):
+    path = write_bank(tmp_path, ITEM.format(id="a1").replace("1.1/thing/first", "1.1/thing/frist"))
+    assert problems_of(tmp_path) == [
+        f"{path}:18: item a1: range point '1.1/thing/frist' is not in range.yaml "
+        "(did you mean 1.1/thing/first?)"]
+
+
+def test_a_range_point_of_another_criterion_is_reported(tmp_path):
+    path = write_bank(tmp_path, ITEM.format(id="a1").replace("[1.1/thing/first]",
+                                                             "[1.1/other/second, 1.10/thing/tenth]"))
+    assert problems_of(tmp_path) == [
+        f"{path}:18: item a1: range point 1.10/thing/tenth belongs to criterion 1.10, not to the "
+        "item's criterion 1.1"]
+
+
+def test_a_range_point_named_twice_is_reported(tmp_path):
+    path = write_bank(tmp_path, ITEM.format(id="a1").replace(
+        "range: [1.1/thing/first]", "range:\n      - 1.1/thing/first\n      - 1.1/thing/first"))
+    assert problems_of(tmp_path) == [
+        f"{path}:20: item a1: range point 1.1/thing/first is listed twice"]
+
+
+def test_an_unknown_question_form_is_reported_with_the_known_ones(tmp_path):
+    path = write_bank(tmp_path, ITEM.format(id="a1").replace("form: recall", "form: scenario"))
+    assert problems_of(tmp_path) == [
+        f"{path}:17: item a1: form 'scenario' must be one of: recall, label, decision, "
+        "application"]
+
+
+def test_a_bank_without_a_range_file_is_reported_and_its_items_checked_for_shape_only(tmp_path):
+    path = write_bank(tmp_path, ITEM.format(id="a1").replace("1.1/thing/first", "anything"),
+                      range_text=None)
+    assert problems_of(tmp_path) == [
+        f"{path.parent.parent / 'range.yaml'}:0: no range.yaml beside the blueprint: every bank "
+        "lists the handbook's Range points for each criterion there (see item_banks/README.md)"]
+
+
+def test_the_range_list_is_read_in_handbook_order_with_its_groups(tmp_path):
+    write_bank(tmp_path, ITEM.format(id="a1"))
+    range_list = read_banks(tmp_path).ranges["9999-01/101"]
+    assert [(p.id, p.section, p.group, p.text, p.line) for p in range_list.points] == [
+        ("1.1/thing/first", "Things", "", "the first thing", 6),
+        ("1.1/other/second", "Things", "other things", "the second thing", 9),
+        ("1.10/thing/tenth", "Things", "", "the tenth thing", 13)]

@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from quiz.itembank.bankfile import read_banks
-from tests.unit.test_bankfile import BLUEPRINT, ITEM
+from tests.unit.test_bankfile import BLUEPRINT, ITEM, RANGE
 
 GOOD_ITEMS = ("bank: 9999-01/101\nitems:\n" + ITEM.format(id="a1") + ITEM.format(id="a2")).encode()
 FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -27,16 +27,21 @@ NASTY = st.sampled_from([
 ])
 
 
-def problems_for(item_file: bytes, blueprint: bytes = BLUEPRINT.encode()) -> tuple[Path, list]:
-    """Read a bank made of these bytes; return the items file's path and the problems."""
+def problems_for(item_file: bytes, blueprint: bytes = BLUEPRINT.encode(),
+                 range_file: bytes | None = RANGE.encode()) -> tuple[Path, list]:
+    """Read a bank made of these bytes (with a good range.yaml unless told otherwise); return the
+    items file's path and the problems."""
     with tempfile.TemporaryDirectory() as folder:
         bank = Path(folder) / "9999-01" / "101"
         (bank / "items").mkdir(parents=True)
         (bank / "blueprint.yaml").write_bytes(blueprint)
+        if range_file is not None:
+            (bank / "range.yaml").write_bytes(range_file)
         path = bank / "items" / "1.1.yaml"
         path.write_bytes(item_file)
         problems = read_banks(Path(folder)).problems
-        return path, [(p.path, p.line, p.message, len(Path(p.path).read_bytes().splitlines()))
+        return path, [(p.path, p.line, p.message,
+                       len(Path(p.path).read_bytes().splitlines()) if Path(p.path).is_file() else 0)
                       for p in problems]
 
 
@@ -77,6 +82,24 @@ def test_a_damaged_blueprint_gives_placed_problems_never_a_traceback(data):
 
 
 @FUZZ
+@given(mutated(RANGE.encode()))
+def test_a_damaged_range_file_gives_placed_problems_never_a_traceback(data):
+    _, problems = problems_for(GOOD_ITEMS, range_file=data)
+    assert_placed(problems)
+
+
+def test_the_good_bank_the_fuzzing_starts_from_has_no_problems():
+    assert problems_for(GOOD_ITEMS)[1] == []
+
+
+def test_a_bank_without_a_range_file_gets_one_placed_problem_not_a_traceback():
+    path, problems = problems_for(GOOD_ITEMS, range_file=None)
+    [(where, line, message, _)] = problems
+    assert (Path(where).name, line) == ("range.yaml", 0)
+    assert message.startswith("no range.yaml beside the blueprint")
+
+
+@FUZZ
 @given(st.binary(max_size=2000))
 def test_any_bytes_at_all_give_placed_problems(data):
     _, problems = problems_for(data)
@@ -90,7 +113,8 @@ YAML_VALUES = st.recursive(
     lambda inner: st.lists(inner, max_size=4)
     | st.dictionaries(st.text(max_size=10) | st.sampled_from(
         ["id", "criterion", "status", "difficulty", "stem", "options", "key", "rationale",
-         "enemies", "type", "A", "B", "C", "D", "bank", "items"]), inner, max_size=6),
+         "enemies", "type", "form", "range", "A", "B", "C", "D", "bank", "items"]), inner,
+        max_size=6),
     max_leaves=30)
 
 

@@ -36,6 +36,7 @@ def test_shipped_bank_comes_back_the_same_from_each_format(shipped, name):
     for item in items:
         assert _essence(back[item.ref]) == _essence(item), item.ref
         assert back[item.ref].difficulty == item.difficulty
+        assert (back[item.ref].range, back[item.ref].form) == (item.range, item.form), item.ref
         assert not back[item.ref].notes
 
 
@@ -188,11 +189,13 @@ def test_qti_1_files_and_packages_are_named_and_the_way_out_given():
 def test_the_bank_files_download_unzips_into_a_bank_that_loads_the_same(shipped, tmp_path):
     import zipfile, io
     blueprint, items = shipped
-    data = formats.get("yaml").write(items, blueprint)
+    originals = read_banks(REPO / "item_banks")
+    data = formats.get("yaml").write(items, blueprint, originals.ranges[blueprint.code])
     zipfile.ZipFile(io.BytesIO(data)).extractall(tmp_path)
     banks = read_banks(tmp_path)
     assert banks.ok, banks.problems
+    assert banks.ranges[blueprint.code] == originals.ranges[blueprint.code]
     back = {i.item_id: i for i in banks.items[blueprint.code]}
-    original = read_banks(REPO / "item_banks").items[blueprint.code]
+    original = originals.items[blueprint.code]
     assert {i.item_id: (i.content, i.criterion, i.status) for i in original} == \
         {k: (v.content, v.criterion, v.status) for k, v in back.items()}

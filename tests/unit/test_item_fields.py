@@ -4,20 +4,24 @@ from quiz.itembank.domain import ItemContent
 from tests import factories
 
 BLUEPRINT = factories.make_blueprint()
+RANGE = factories.make_range(BLUEPRINT)
 
 
 def good_values(**changes):
-    values = {"criterion": "1.1", "difficulty": "easy", "stem": "Which option is right?",
+    values = {"criterion": "1.1", "difficulty": "easy", "form": "decision",
+              "stem": "Which option is right?",
               "options": {"A": "Alpha", "B": "Bravo", "C": "Charlie", "D": "Delta"},
-              "key": "B", "rationale": "B is right.", "enemies": []}
+              "key": "B", "rationale": "B is right.", "range": ["1.1/topic/point-1"],
+              "enemies": []}
     values.update(changes)
     return fields.normalise(values)
 
 
-def problems(values, known_items=None, item_id="x1"):
-    ctx = fields.Context(BLUEPRINT, item_id=item_id, known={"items": known_items})
+def problems(values, known_items=None, item_id="x1", draft=False, range_list=RANGE):
+    ctx = fields.Context(BLUEPRINT, item_id=item_id, known={"items": known_items},
+                         range_list=range_list)
     names = tuple(f.name for f in fields.WRITER_FIELDS)
-    return [(p.field, p.message, p.part) for p in fields.check(values, ctx, names)]
+    return [(p.field, p.message, p.part) for p in fields.check(values, ctx, names, draft)]
 
 
 def test_a_good_item_has_no_problems():
@@ -90,5 +94,62 @@ def test_content_and_values_convert_both_ways():
     assert content == ItemContent(stem="Which option is right?",
                                   options={"A": "Alpha", "B": "Bravo", "C": "Charlie", "D": "Delta"},
                                   key="B", rationale="B is right.", difficulty="easy",
-                                  enemies=("q1",))
+                                  enemies=("q1",), range_ids=("1.1/topic/point-1",),
+                                  form="decision")
     assert fields.content_of(fields.values_of(content, criterion="1.1")) == content
+
+
+# The Range points, the question form and the enemies: needed before review ---------------------
+
+def test_a_range_point_of_another_criterion_is_refused_at_its_place():
+    values = good_values(range=["1.1/topic/point-2", "1.2/topic/point-1"])
+    assert problems(values) == [
+        ("range", "range point 1.2/topic/point-1 belongs to criterion 1.2, not to the item's "
+                  "criterion 1.1", 1)]
+
+
+def test_a_mistyped_range_point_is_refused_with_the_nearest_id():
+    assert problems(good_values(range=["1.1/topic/piont-2"])) == [
+        ("range", "range point '1.1/topic/piont-2' is not in range.yaml (did you mean "
+                  "1.1/topic/point-2?)", 0)]
+
+
+def test_an_empty_range_asks_for_the_points_the_item_tests():
+    assert problems(good_values(range=[])) == [
+        ("range", "range is empty; name the Range point(s) from range.yaml that the item tests",
+         None)]
+
+
+def test_without_a_range_list_range_ids_are_checked_for_shape_only():
+    assert problems(good_values(range=["9.9/any/thing"]), range_list=None) == []
+
+
+def test_an_unknown_question_form_is_refused_with_the_known_ones():
+    assert problems(good_values(form="scenario")) == [
+        ("form", "form 'scenario' must be one of: recall, label, decision, application", None)]
+
+
+def test_no_enemies_at_all_is_not_the_same_as_checked_and_none():
+    values = good_values()
+    del values["enemies"]
+    [(name, message, _)] = problems(values)
+    assert name == "enemies" and "say it has none once you have checked" in message
+    assert problems(good_values(enemies=[])) == []
+
+
+def test_a_draft_may_leave_range_form_and_enemies_for_later_but_not_the_rest():
+    values = {k: v for k, v in good_values().items() if k not in ("range", "form", "enemies")}
+    assert problems(values, draft=True) == []
+    assert [name for name, _, _ in problems(values)] == ["form", "range", "enemies"]
+    assert fields.missing_for_review(values) == ["question form", "range points", "enemies"]
+    del values["rationale"]
+    assert problems(values, draft=True) == [("rationale", "rationale is missing", None)]
+
+
+def test_a_draft_left_unfinished_keeps_unchecked_enemies_apart_from_none():
+    values = {k: v for k, v in good_values().items() if k not in ("range", "form", "enemies")}
+    content = fields.content_of(values)
+    assert (content.enemies, content.range_ids, content.form) == (None, (), "")
+    assert "enemies" not in fields.values_of(content)
+    checked = fields.content_of(good_values(enemies=[]))
+    assert fields.values_of(checked)["enemies"] == []

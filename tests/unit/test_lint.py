@@ -5,8 +5,9 @@ from dataclasses import replace
 
 import pytest
 
-from quiz.itembank.domain import BankItem, Blueprint, ItemContent, OutcomeSpec
+from quiz.itembank.domain import BankItem, Blueprint, ItemContent, OutcomeSpec, RangeList, RangePoint
 from quiz.itembank import lint
+from quiz.itembank.figures import binomial_head, form_shares, longest_option_figures
 from quiz.itembank.lint import ERROR, WARNING, LintThresholds, binomial_tail, lint_bank
 
 BANK = "item_banks/9999-01/101"
@@ -205,19 +206,42 @@ def test_only_live_items_count_towards_key_balance():
     assert found(lint_bank(BLUEPRINT, bank), "key-balance") == []
 
 
+def with_longest(bank: list[BankItem], key_longest: int) -> list[BankItem]:
+    """Return the bank with one option of every item made the longest: the key in the first n."""
+    return [lengthen(item, item.content.key if n < key_longest else
+                     "B" if item.content.key == "A" else "A")
+            for n, item in enumerate(bank)]
+
+
 def test_a_key_that_is_far_too_often_the_longest_option_fails_with_the_rates():
-    bank = make_bank(per_criterion=5)
-    bank = [lengthen(item, item.content.key) if n < 11 else item for n, item in enumerate(bank)]
+    bank = with_longest(make_bank(per_criterion=5), key_longest=11)
     assert found(lint_bank(BLUEPRINT, bank), "longest-key") == [
-        f"{BLUEPRINT_FILE}:1: error [longest-key] the key is the strictly longest option in 11 "
-        "of 20 live items (55%) against a chance rate of 25%; one-sided binomial p = 0.0039 "
-        "< 0.01"]
+        f"{BLUEPRINT_FILE}:1: error [longest-key] the key is the strictly longest option too "
+        "often: in 11 of the 20 live items that have one (55%) against a chance rate of 25%; "
+        "two-sided exact binomial p = 0.0079 < 0.01 (from 1 to 10 would pass). Always choosing "
+        "the longest option scores 55.0% by guessing"]
 
 
-def test_a_key_that_is_the_longest_option_half_the_time_in_twenty_items_passes():
-    bank = make_bank(per_criterion=5)
-    bank = [lengthen(item, item.content.key) if n < 10 else item for n, item in enumerate(bank)]
+def test_a_key_that_is_far_too_rarely_the_longest_option_fails_with_the_rates():
+    bank = with_longest(make_bank(per_criterion=5), key_longest=0)
+    assert found(lint_bank(BLUEPRINT, bank), "longest-key") == [
+        f"{BLUEPRINT_FILE}:1: error [longest-key] the key is the strictly longest option too "
+        "rarely: in 0 of the 20 live items that have one (0%) against a chance rate of 25%; "
+        "two-sided exact binomial p = 0.0063 < 0.01 (from 1 to 10 would pass). Never choosing "
+        "the longest option scores 33.3% by guessing"]
+
+
+@pytest.mark.parametrize("key_longest", [1, 5, 10])
+def test_a_key_that_is_the_longest_option_within_chance_passes(key_longest):
+    bank = with_longest(make_bank(per_criterion=5), key_longest)
     assert found(lint_bank(BLUEPRINT, bank), "longest-key") == []
+
+
+def test_items_without_a_strictly_longest_option_are_left_out_of_the_count():
+    bank = make_bank(per_criterion=5)  # every option the same length: no cue at all
+    bank[:11] = [lengthen(item, item.content.key) for item in bank[:11]]
+    [finding] = found(lint_bank(BLUEPRINT, bank), "longest-key")
+    assert "too often: in 11 of the 11 live items that have one (100%)" in finding
 
 
 def test_a_key_tied_for_longest_does_not_count_as_longest():
@@ -226,11 +250,33 @@ def test_a_key_tied_for_longest_does_not_count_as_longest():
     assert found(lint_bank(BLUEPRINT, bank), "longest-key") == []
 
 
+def test_the_strategy_figures_match_the_bank_the_review_measured():
+    # Issue 13: 146 live items, 122 with a longest option, the key the longest in only 4.
+    bank = [make_item(n, CRITERIA[n % 4]) for n in range(146)]
+    bank = with_longest(bank[:122], key_longest=4) + bank[122:]
+    figures = longest_option_figures(bank, 0.01)
+    assert (figures.live, figures.with_longest, figures.key_longest) == (146, 122, 4)
+    assert round(figures.never_longest(), 4) == round((118 / 3 + 24 / 4) / 146, 4) == 0.3105
+    assert round(figures.always_longest(), 4) == round((4 + 24 / 4) / 146, 4)
+    assert figures.passing == (19, 43)
+    low, high = figures.chance_range(figures.never_longest)
+    assert low < 0.25 < high < figures.never_longest()
+    assert figures.lines()[2] == ("expected score of never choosing the longest option: 31.1% "
+                                  "(a bank keyed at random: 22.1% to 27.6%)")
+
+
+def test_both_strategies_score_exactly_chance_when_the_key_is_longest_one_time_in_four():
+    figures = longest_option_figures(with_longest(make_bank(per_criterion=5), 5), 0.01)
+    assert figures.always_longest() == figures.never_longest() == 0.25
+
+
 def test_the_binomial_tail_is_exact():
     assert binomial_tail(1, 2, 4) == 7 / 16  # 1 - (3/4)^2
     assert binomial_tail(0, 1000, 4) == 1.0
     assert 1e-5 < binomial_tail(300, 1000, 4) < 1e-3  # a large bank neither overflows nor rounds
     assert binomial_tail(1000, 1000, 4) == 0.0  # 4 ** -1000 is below the smallest float
+    assert binomial_head(0, 20, 4) == 0.75 ** 20
+    assert binomial_head(20, 20, 4) == 1.0
 
 
 # Enough live items for the blueprint -----------------------------------------------------------
@@ -345,3 +391,122 @@ def test_stricter_thresholds_can_be_passed_in():
     assert lint_bank(BLUEPRINT, bank) == []
     [finding] = lint_bank(BLUEPRINT, bank, LintThresholds(near_duplicate_ratio=0.85))
     assert "stem is 88% the same as item i000" in finding.message
+
+
+# One question asked by too many stems ----------------------------------------------------------
+
+QUESTION = "Which challenge of coaching does this show?"
+
+
+def ask(bank: list[BankItem], indexes, question: str = QUESTION) -> list[BankItem]:
+    """Return the bank with a scenario of its own and then the same question in the given items."""
+    return [edit(item, stem=f"Case {n}: someone in team {n * 7} says no. {question}")
+            if n in indexes else item for n, item in enumerate(bank)]
+
+
+def test_one_question_ending_more_than_three_stems_is_a_warning_naming_them_all():
+    bank = ask(make_bank(), (1, 5, 9, 13))
+    findings = lint_bank(BLUEPRINT, bank)
+    assert [str(f) for f in findings] == [
+        f"{where(bank[13])}: warning [question-reuse] item i013: the question '{QUESTION}' ends 4 "
+        "stems (i001, i005, i009, i013); more than 3 makes the wording a cue: ask it another way, "
+        "or ask for a decision instead"]
+
+
+def test_one_question_ending_three_stems_raises_nothing():
+    assert lint_bank(BLUEPRINT, ask(make_bank(), (1, 5, 9))) == []
+
+
+def test_retired_items_do_not_count_towards_question_reuse():
+    bank = ask(make_bank(), (1, 5, 9))
+    bank.append(edit(ask([make_item(60, "1.2", status="retired")], (0,))[0]))
+    assert found(lint_bank(BLUEPRINT, bank), "question-reuse") == []
+
+
+def test_questions_are_compared_folded_like_stems():
+    bank = ask(make_bank(), (1, 5, 9))
+    bank = ask(bank, (13,), "which CHALLENGE of coaching  does this show ?")
+    [finding] = found(lint_bank(BLUEPRINT, bank), "question-reuse")
+    assert "ends 4 stems (i001, i005, i009, i013)" in finding
+
+
+# Every Range point tested by enough live items -------------------------------------------------
+
+RANGE_FILE = f"{BANK}/range.yaml"
+RANGE = RangeList("9999-01/101", (
+    RangePoint("1.1/x/first", "1.1", "S", "", "the first point", 5),
+    RangePoint("1.2/x/second", "1.2", "S", "", "the second point", 9),
+    RangePoint("2.1/x/third", "2.1", "S", "", "the third point", 13),
+), path=RANGE_FILE)
+
+
+def tag(bank: list[BankItem]) -> list[BankItem]:
+    """Return the bank with each item naming its criterion's one point (2.2 names none)."""
+    ids = {p.criterion: p.id for p in RANGE.points}
+    return [edit(item, range_ids=(ids[item.criterion],) if item.criterion in ids else ())
+            for item in bank]
+
+
+def test_a_range_point_with_fewer_live_items_than_the_blueprint_asks_fails_at_its_line():
+    bank = tag(make_bank())
+    bank = [edit(item, status="draft") if item.criterion == "1.2" and item.item_id != "i001"
+            else item for item in bank]  # i001 is the one live item left on 1.2/x/second
+    blueprint = replace(BLUEPRINT, minimum_live_per_range_point=2, minimum_live_per_criterion=0)
+    assert found(lint_bank(blueprint, bank, range_list=RANGE), "range-minimum") == [
+        f"{RANGE_FILE}:9: error [range-minimum] Range point 1.2/x/second (the second point): 1 "
+        "live item(s), the blueprint asks for at least 2"]
+
+
+def test_a_range_point_no_item_names_fails_and_an_item_naming_it_twice_counts_once():
+    bank = tag(make_bank())
+    bank[0] = edit(bank[0], range_ids=("1.1/x/first", "2.1/x/third", "2.1/x/third"))
+    bank = [edit(item, range_ids=()) if item.criterion == "2.1" and item is not bank[0] else item
+            for item in bank]
+    blueprint = replace(BLUEPRINT, minimum_live_per_range_point=2)
+    assert found(lint_bank(blueprint, bank, range_list=RANGE), "range-minimum") == [
+        f"{RANGE_FILE}:13: error [range-minimum] Range point 2.1/x/third (the third point): 1 "
+        "live item(s), the blueprint asks for at least 2"]
+
+
+def test_no_range_minimum_is_judged_without_a_setting():
+    bank = [edit(item, range_ids=()) for item in make_bank()]
+    assert lint_bank(BLUEPRINT, bank, range_list=RANGE) == []
+
+
+def test_range_findings_name_the_blueprint_when_the_range_has_no_file():
+    blueprint = replace(BLUEPRINT, minimum_live_per_range_point=1)
+    [finding] = lint_bank(blueprint, make_bank(), range_list=replace(RANGE, points=RANGE.points[:1],
+                                                                      path=""))
+    assert str(finding).startswith(f"{BLUEPRINT_FILE}:1: error [range-minimum] Range point "
+                                   "1.1/x/first")
+
+
+# Question forms ---------------------------------------------------------------------------------
+
+def with_forms(bank: list[BankItem], applied: int) -> list[BankItem]:
+    """Return the bank with the first items asking for a decision or application, the rest labels."""
+    return [edit(item, form=("decision", "application")[n % 2] if n < applied else "label")
+            for n, item in enumerate(bank)]
+
+
+def test_too_few_decision_and_application_items_fail_with_the_share():
+    blueprint = replace(BLUEPRINT, minimum_decision_or_application_percent=25)
+    assert found(lint_bank(blueprint, with_forms(make_bank(), applied=5)), "form-share") == [
+        f"{BLUEPRINT_FILE}:1: error [form-share] decision and application items are 20.8% of the "
+        "24 live items (5); the blueprint asks for at least 25%"]
+
+
+def test_a_quarter_of_decision_and_application_items_passes():
+    blueprint = replace(BLUEPRINT, minimum_decision_or_application_percent=25)
+    assert lint_bank(blueprint, with_forms(make_bank(), applied=6)) == []
+
+
+def test_form_shares_count_only_live_items():
+    bank = with_forms(make_bank(), applied=6) + [
+        edit(make_item(n, "1.1", "draft"), form="label") for n in range(50, 60)]
+    shares = form_shares([item for item in bank if item.status == "live"], 25)
+    assert shares.counts == {"recall": 0, "label": 18, "decision": 3, "application": 3}
+    assert shares.lines() == [
+        "question forms of the 24 live items: recall 0 (0%), label 18 (75%), decision 3 (12%), "
+        "application 3 (12%)",
+        "decision or application: 6 (25.0%); the blueprint asks for at least 25%"]

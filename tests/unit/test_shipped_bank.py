@@ -19,7 +19,9 @@ def shipped():
 
 def test_the_shipped_bank_passes_the_linter():
     blueprint, items = shipped()
-    errors = [str(f) for f in lint_bank(blueprint, items) if f.severity == ERROR]
+    range_list = read_banks(BANKS).ranges[CODE]  # as `quiz bank lint` judges it: Range minimum too
+    errors = [str(f) for f in lint_bank(blueprint, items, range_list=range_list)
+              if f.severity == ERROR]
     assert errors == []
 
 

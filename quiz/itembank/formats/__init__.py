@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Protocol, Sequence
 
-from quiz.itembank.domain import BankItem, Blueprint
+from quiz.itembank.domain import BankItem, Blueprint, RangeList
 
 
 class FormatError(ValueError):
@@ -34,8 +34,10 @@ class ExchangeItem:
     tags: tuple[str, ...] = ()
     category: tuple[str, ...] = ()  # Moodle and GIFT category path, one name per level
     range: tuple[str, ...] = ()  # Range point ids of the handbook, when the source has them
+    form: str = ""  # the question form (domain.FORMS), when the source has it
     status: str = ""  # what the source says; imported items are drafts whatever this is
-    enemies: tuple[str, ...] = ()  # exported to our own bank files only; imports leave them out
+    # Exported to our own bank files only (None: not checked yet); imports leave them out.
+    enemies: tuple[str, ...] | None = ()
     notes: tuple[str, ...] = ()  # what changed on the way in (markup dropped, feedback not kept)
 
 
@@ -45,8 +47,27 @@ def from_bank_item(item: BankItem) -> ExchangeItem:
         ref=item.item_id, stem=item.content.stem, options=dict(item.content.options),
         key=item.content.key, rationale=item.content.rationale,
         difficulty=item.content.difficulty, criterion=item.criterion, outcome=item.outcome,
-        range=tuple(getattr(item, "range", ()) or ()), status=item.status,
-        enemies=tuple(item.content.enemies))
+        range=tuple(item.content.range_ids), form=item.content.form, status=item.status,
+        enemies=item.content.enemies)
+
+
+# Our own tags, which travel in the tags or keywords of the formats that have them and come back
+# as fields: "range:1.4/coach/..." for each Range point, "form:decision" and "difficulty:easy".
+MACHINE_TAGS = ("range:", "form:", "difficulty:")
+
+
+def machine_tags(item: ExchangeItem, difficulty: bool = True) -> list[str]:
+    """Return the tags that carry an item's difficulty, form and Range points."""
+    return [*([f"difficulty:{item.difficulty}"] if difficulty and item.difficulty else []),
+            *([f"form:{item.form}"] if item.form else []),
+            *[f"range:{r}" for r in item.range]]
+
+
+def from_tags(tags) -> dict:
+    """Return the plain tags, Range points and form that machine_tags wrote (difficulty apart)."""
+    return {"tags": tuple(t for t in tags if not t.startswith(MACHINE_TAGS)),
+            "range": tuple(t.removeprefix("range:") for t in tags if t.startswith("range:")),
+            "form": next((t.removeprefix("form:") for t in tags if t.startswith("form:")), "")}
 
 
 @dataclass(frozen=True)
@@ -98,8 +119,10 @@ class Format(Protocol):
     def read(self, data: bytes) -> ReadResult:
         """Read a file into items and skipped questions, or raise FormatError."""
 
-    def write(self, items: Sequence[ExchangeItem], blueprint: Blueprint) -> bytes:
-        """Return the file holding these items of this blueprint."""
+    def write(self, items: Sequence[ExchangeItem], blueprint: Blueprint,
+              range_list: RangeList | None = None) -> bytes:
+        """Return the file holding these items of this blueprint (range_list: the bank's Range
+        points, which only our own bank files carry)."""
 
 
 FORMATS: dict[str, Format] = {}

@@ -13,7 +13,9 @@ import re
 from typing import Sequence
 
 from quiz.itembank.domain import OPTION_LETTERS, Blueprint
-from quiz.itembank.formats import ExchangeItem, FormatError, ReadResult, Sample, Skipped, register
+from quiz.itembank.formats import (
+    ExchangeItem, FormatError, ReadResult, Sample, Skipped, from_tags, machine_tags, register,
+)
 from quiz.itembank.formats.moodle import _join_category, split_category
 from quiz.itembank.formats.safety import decode_text
 from quiz.itembank.formats.text import Text, describe_loss, html_to_text, plain
@@ -66,7 +68,8 @@ class Gift:
             raise FormatError("the GIFT file holds no questions")
         return result
 
-    def write(self, items: Sequence[ExchangeItem], blueprint: Blueprint) -> bytes:
+    def write(self, items: Sequence[ExchangeItem], blueprint: Blueprint,
+              range_list=None) -> bytes:
         """Return a GIFT file: a category per criterion, each question with its id and tags."""
         out = [f"// {blueprint.code} {blueprint.title}: {len(items)} item(s) exported from Quiz",
                "// Each question's ID number and tags are in the comment line above it.", ""]
@@ -176,9 +179,7 @@ def _question(body: str, comments: list[str], line: int, category) -> ExchangeIt
         ref=ref, stem=stem.text, options=dict(zip(OPTION_LETTERS, (t.text for t in texts))),
         key=OPTION_LETTERS[keys[0]], rationale=convert(_show(general)).text,
         difficulty=difficulty if difficulty in ("easy", "medium", "hard") else "",
-        tags=tuple(t for t in tags if not t.startswith(("range:", "difficulty:"))),
-        range=tuple(t.removeprefix("range:") for t in tags if t.startswith("range:")),
-        category=category, notes=tuple(dict.fromkeys(notes)))
+        **from_tags(tags), category=category, notes=tuple(dict.fromkeys(notes)))
 
 
 def _answers(label: str, answers: str):
@@ -246,9 +247,7 @@ def escape(text: str) -> str:
 
 
 def _write_question(item: ExchangeItem) -> list[str]:
-    tags = [f"AC{item.criterion}", f"outcome-{item.outcome}", *item.tags,
-            *([f"difficulty:{item.difficulty}"] if item.difficulty else []),
-            *[f"range:{r}" for r in item.range]]
+    tags = [f"AC{item.criterion}", f"outcome-{item.outcome}", *item.tags, *machine_tags(item)]
     lines = ["// [id:" + item.ref + "] " + " ".join(f"[tag:{t}]" for t in dict.fromkeys(tags)),
              f"::{escape(item.ref)}::[plain]{escape(item.stem)} {{"]
     lines += [("=" if letter == item.key else "~") + escape(text)

@@ -13,7 +13,9 @@ from typing import Sequence
 from xml.etree.ElementTree import Element
 
 from quiz.itembank.domain import OPTION_LETTERS, Blueprint
-from quiz.itembank.formats import ExchangeItem, FormatError, ReadResult, Sample, Skipped, register
+from quiz.itembank.formats import (
+    ExchangeItem, FormatError, ReadResult, Sample, Skipped, from_tags, machine_tags, register,
+)
 from quiz.itembank.formats.safety import local, parse_xml
 from quiz.itembank.formats.text import Text, describe_loss, html_to_text, plain
 from quiz.itembank.formats.xmlwrite import E, document
@@ -75,7 +77,8 @@ class MoodleXml:
             raise FormatError("the Moodle XML file holds no questions")
         return result
 
-    def write(self, items: Sequence[ExchangeItem], blueprint: Blueprint) -> bytes:
+    def write(self, items: Sequence[ExchangeItem], blueprint: Blueprint,
+              range_list=None) -> bytes:
         """Return a Moodle XML file: a category per outcome and criterion, each with its items."""
         top = ["$course$", "top", f"{blueprint.code} {blueprint.title}"]
         questions = [_category(top)]
@@ -183,9 +186,7 @@ def _multichoice(question: Element, ref: str, category: tuple[str, ...]) -> Exch
         key=OPTION_LETTERS[keys[0]],
         rationale=_converted(_child(question, "generalfeedback"), "rationale", []).text,
         difficulty=difficulty if difficulty in ("easy", "medium", "hard") else "",
-        tags=tuple(t for t in tags if not t.startswith(("range:", "difficulty:"))),
-        range=tuple(t.removeprefix("range:") for t in tags if t.startswith("range:")),
-        category=category, notes=tuple(dict.fromkeys(notes)))
+        **from_tags(tags), category=category, notes=tuple(dict.fromkeys(notes)))
 
 
 def _html(text: str) -> str:
@@ -203,9 +204,7 @@ def _category(names: list[str]) -> E:
 
 
 def _question(item: ExchangeItem) -> E:
-    tags = [f"AC{item.criterion}", f"outcome-{item.outcome}", *item.tags,
-            *([f"difficulty:{item.difficulty}"] if item.difficulty else []),
-            *[f"range:{r}" for r in item.range]]
+    tags = [f"AC{item.criterion}", f"outcome-{item.outcome}", *item.tags, *machine_tags(item)]
     return E("question", {"type": "multichoice"},
              E("name", None, E("text", None, item.ref)),
              _text_element("questiontext", _html(item.stem)),

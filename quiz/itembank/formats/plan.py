@@ -60,8 +60,7 @@ class Planned:
     item_id: str | None  # the source's id when it is a valid id free in the bank
     criterion: str
     outcome: int
-    content: ItemContent
-    range: tuple[str, ...]
+    content: ItemContent  # with the Range points and form the file gives; enemies unchecked
     notes: tuple[str, ...]
     ref: str
 
@@ -179,11 +178,14 @@ def plan_import(read: ReadResult, family: str, blueprint: Blueprint, mapping: Ta
         if item_id:
             taken.add(item_id)
         difficulty = item.difficulty if item.difficulty in DIFFICULTIES else "medium"
+        # Enemies are ids of this bank, which no other tool knows: None says nobody has checked
+        # them yet, so the writer must before the draft goes for review.
         content = ItemContent(stem=item.stem, options=dict(item.options), key=item.key,
-                              rationale=item.rationale, difficulty=difficulty)
+                              rationale=item.rationale, difficulty=difficulty, enemies=None,
+                              range_ids=tuple(dict.fromkeys(item.range)), form=item.form)
         plan.create.append(Planned(source_ref=ref, item_id=item_id, criterion=criterion,
                                    outcome=blueprint.outcome_of(criterion), content=content,
-                                   range=item.range, notes=item.notes, ref=item.ref))
+                                   notes=item.notes, ref=item.ref))
     return plan
 
 

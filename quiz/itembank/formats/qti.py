@@ -63,7 +63,8 @@ class QtiFormat:
         add(result, read_item(root, root.get("identifier") or "the item", Meta()))
         return result
 
-    def write(self, items: Sequence[ExchangeItem], blueprint: Blueprint) -> bytes:
+    def write(self, items: Sequence[ExchangeItem], blueprint: Blueprint,
+              range_list=None) -> bytes:
         """Return a content package: the items, one test with a section per outcome, a manifest."""
         return write_package(items, blueprint, self.dialect)
 

@@ -11,7 +11,7 @@ from xml.etree.ElementTree import Element
 from xml.sax.saxutils import escape, quoteattr
 
 from quiz.itembank.domain import OPTION_LETTERS
-from quiz.itembank.formats import ExchangeItem, FormatError, ReadResult, Skipped
+from quiz.itembank.formats import ExchangeItem, FormatError, ReadResult, Skipped, from_tags
 from quiz.itembank.formats.qti_dialects import DIFFICULTY_FROM_LOM, FEEDBACK, Dialect, dialect_of
 from quiz.itembank.formats.safety import UnsafeXml, local, open_zip, parse_xml
 from quiz.itembank.formats.text import describe_loss, html_to_text
@@ -165,8 +165,7 @@ def read_item(root: Element, ref: str, meta: Meta) -> ExchangeItem | Skipped:
         options={letter: t.text for letter, (_, t) in zip(OPTION_LETTERS, texts[1:])},
         key=key, rationale=html_to_text(rationale_html).text if rationale_html else "",
         difficulty=meta.difficulty, outcome=meta.outcome,
-        tags=tuple(dict.fromkeys(t for t in meta.tags if not t.startswith("range:"))),
-        range=tuple(t.removeprefix("range:") for t in meta.tags if t.startswith("range:")),
+        **from_tags(tuple(dict.fromkeys(meta.tags))),
         notes=tuple(dict.fromkeys(notes)))
 
 

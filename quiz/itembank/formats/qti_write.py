@@ -8,7 +8,7 @@ import zipfile
 from typing import Sequence
 
 from quiz.itembank.domain import Blueprint
-from quiz.itembank.formats import ExchangeItem
+from quiz.itembank.formats import ExchangeItem, machine_tags
 from quiz.itembank.formats.qti_dialects import (
     DIFFICULTY_TO_LOM, LOM, XSI, Dialect, qti_identifier,
 )
@@ -119,8 +119,9 @@ def _lom(item: ExchangeItem, blueprint: Blueprint) -> E:
         return E("imsmd:string", {"xml:lang": "en"}, text)
 
     outcome = blueprint.outcome(item.outcome) if item.outcome else None
+    # Difficulty has its own LOM element; the form and Range points travel as keywords.
     keywords = [f"AC{item.criterion}", f"outcome-{item.outcome}", *item.tags,
-                *[f"range:{r}" for r in item.range]]
+                *machine_tags(item, difficulty=False)]
     taxa = []
     if outcome is not None:
         taxa = [E("imsmd:taxon", None, E("imsmd:id", None, f"outcome-{outcome.number}"),

@@ -2,7 +2,8 @@
 
 The header row names the columns, in any order and any case (`Option A` is `option_a`):
 `stem`, `option_a` ... `option_d` and `key` are required; `id`, `outcome`, `criterion`,
-`rationale`, `difficulty`, `tags` and `range` (both `;`-separated) and `status` are optional.
+`rationale`, `difficulty`, `tags` and `range` (both `;`-separated), `form` and `status` are
+optional.
 A cell that starts with = + - or @ is written with a leading apostrophe, so a spreadsheet shows
 it as text instead of running it as a formula; reading takes the apostrophe off again.
 """
@@ -18,7 +19,7 @@ from quiz.itembank.formats.safety import decode_text, open_zip
 from quiz.itembank.formats.text import plain
 
 COLUMNS = ("id", "outcome", "criterion", "stem", "option_a", "option_b", "option_c", "option_d",
-           "key", "rationale", "difficulty", "tags", "range", "status")
+           "key", "rationale", "difficulty", "tags", "range", "form", "status")
 REQUIRED = ("stem", "option_a", "option_b", "option_c", "option_d", "key")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 MAX_ROWS = 20_000
@@ -94,7 +95,7 @@ def _row(cells: dict[str, str], number: int) -> ExchangeItem | Skipped:
         criterion=cells.get("criterion", "").upper().removeprefix("AC").strip(), outcome=outcome,
         tags=tuple(t.strip() for t in cells.get("tags", "").split(";") if t.strip()),
         range=tuple(r.strip() for r in cells.get("range", "").split(";") if r.strip()),
-        status=cells.get("status", ""))
+        form=cells.get("form", "").strip().lower(), status=cells.get("status", ""))
 
 
 class Csv:
@@ -129,7 +130,8 @@ class Csv:
         except csv.Error as err:
             raise FormatError(f"the CSV file cannot be read: {err}") from None
 
-    def write(self, items: Sequence[ExchangeItem], blueprint: Blueprint) -> bytes:
+    def write(self, items: Sequence[ExchangeItem], blueprint: Blueprint,
+              range_list=None) -> bytes:
         """Return the items as CSV in UTF-8 with a byte order mark, so Excel reads it as UTF-8."""
         out = io.StringIO(newline="")
         writer = csv.writer(out)
@@ -138,7 +140,8 @@ class Csv:
             writer.writerow([_guard(v) for v in (
                 item.ref, str(item.outcome or ""), item.criterion, item.stem,
                 *[item.options[letter] for letter in OPTION_LETTERS], item.key, item.rationale,
-                item.difficulty, "; ".join(item.tags), "; ".join(item.range), item.status)])
+                item.difficulty, "; ".join(item.tags), "; ".join(item.range), item.form,
+                item.status)])
         return ("\ufeff" + out.getvalue()).encode("utf-8")
 
 
@@ -182,7 +185,7 @@ class Xlsx:
         finally:
             book.close()
 
-    def write(self, items, blueprint):  # pragma: no cover - can_write is False
+    def write(self, items, blueprint, range_list=None):  # pragma: no cover - can_write is False
         raise FormatError("Excel export is not offered; export CSV")
 
 

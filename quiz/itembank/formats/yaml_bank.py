@@ -12,8 +12,8 @@ from collections import defaultdict
 from typing import Sequence
 
 from quiz.itembank import bankwriter, fields
-from quiz.itembank.bankfile import BLUEPRINT_FILE
-from quiz.itembank.domain import Blueprint, ItemContent
+from quiz.itembank.bankfile import BLUEPRINT_FILE, RANGE_FILE
+from quiz.itembank.domain import Blueprint, ItemContent, RangeList
 from quiz.itembank.formats import ExchangeItem, FormatError, ReadResult, Sample, register
 
 
@@ -35,20 +35,24 @@ class YamlBank:
     def read(self, data: bytes) -> ReadResult:
         raise FormatError("bank files are loaded with `quiz bank load`, not imported")
 
-    def write(self, items: Sequence[ExchangeItem], blueprint: Blueprint) -> bytes:
-        """Return a zip of QUALIFICATION/UNIT/blueprint.yaml and items/*.yaml."""
+    def write(self, items: Sequence[ExchangeItem], blueprint: Blueprint,
+              range_list: RangeList | None = None) -> bytes:
+        """Return a zip of QUALIFICATION/UNIT/blueprint.yaml, range.yaml and items/*.yaml."""
         folder = f"{blueprint.qualification}/{blueprint.unit}"
         by_criterion: dict[str, list[dict]] = defaultdict(list)
         for item in items:
             content = ItemContent(stem=item.stem, options=dict(item.options), key=item.key,
                                   rationale=item.rationale, difficulty=item.difficulty or "medium",
-                                  enemies=tuple(item.enemies))
+                                  enemies=None if item.enemies is None else tuple(item.enemies),
+                                  range_ids=tuple(item.range), form=item.form)
             by_criterion[item.criterion].append(fields.values_of(
                 content, id=item.ref, criterion=item.criterion, status=item.status or "draft"))
         titles = {c: t for o in blueprint.outcomes for c, t in o.criteria.items()}
         buffer = io.BytesIO()
         with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
             archive.writestr(f"{folder}/{BLUEPRINT_FILE}", bankwriter.render_blueprint(blueprint))
+            if range_list is not None:
+                archive.writestr(f"{folder}/{RANGE_FILE}", bankwriter.range_text(range_list))
             for criterion in sorted(by_criterion, key=bankwriter.natural_key):
                 name = bankwriter.file_name(criterion, titles.get(criterion, ""))
                 archive.writestr(f"{folder}/items/{name}", bankwriter.render_item_file(
