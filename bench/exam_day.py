@@ -137,23 +137,28 @@ class ExamDayRun:
         return done is not None
 
     async def start(self, candidate: Candidate, at: float) -> bool:
-        """Keycode, instructions, Start, first question: the moment exam day is judged on."""
+        """Keycode and Start to the first question: the moment exam day is judged on.
+
+        Follows whichever flow the server has: today's (the join page holds the instructions;
+        one POST admits, starts and lands on question 1, whose page carries the paper) or the
+        one before it (keycode, instructions, Start, question 1, then the page fetches /paper),
+        so one harness measures both sides of a change.
+        """
         await _sleep_until(at)
         began = time.perf_counter()
         sitting = self.exam.sitting_id
         join = await self.request(candidate, "keycode page", "GET", f"/sittings/{sitting}/join")
         if join is None:
             return False
-        admitted = await self.request(
-            candidate, "keycode", "POST", f"/sittings/{sitting}/join", expect=(302, 303),
+        response = await self.request(
+            candidate, "start", "POST", f"/sittings/{sitting}/join", expect=(302, 303),
             form={"csrf_token": join.token(), "keycode": self.exam.keycode})
-        if admitted is None:
-            return False
-        page = await self.request(candidate, "instructions", "GET", path_of(admitted.location))
-        if page is None:
-            return False
-        response = await self.request(candidate, "start", "POST", f"/sittings/{sitting}/start",
-                                      expect=(302, 303), form={"csrf_token": page.token()})
+        if response is not None and path_of(response.location).endswith("/instructions"):
+            page = await self.request(candidate, "instructions", "GET", path_of(response.location))
+            if page is None:
+                return False
+            response = await self.request(candidate, "start", "POST", f"/sittings/{sitting}/start",
+                                          expect=(302, 303), form={"csrf_token": page.token()})
         for _ in range(3):  # follow redirects to the first question
             if response is None:
                 return False
@@ -161,13 +166,18 @@ class ExamDayRun:
                 break
             response = await self.request(candidate, "question page", "GET",
                                           path_of(response.location), expect=(200, 302, 303))
-        found = ATTEMPT_URL.search(response.body.decode(errors="replace")) if response else None
+        body = response.body.decode(errors="replace") if response else ""
+        found = ATTEMPT_URL.search(body)
         if response is None or response.status != 200 or found is None:
             self.rec.failed("first question", "not reached")
             return False
         self.rec.took("keycode to first question", time.perf_counter() - began)
         candidate.attempt_id = int(found.group(1))
         candidate.token = response.token()
+        if 'id="paper-data"' not in body:  # the page's script fetches the paper, as a browser does
+            if await self.request(candidate, "paper", "GET",
+                                  f"/api/attempts/{candidate.attempt_id}/paper") is None:
+                return False
         return True
 
     async def save(self, candidate: Candidate, position: int, choice: int) -> None:

@@ -1,4 +1,4 @@
-"""Profile a start: keycode page, keycode, instructions, Start, first question, in one process.
+"""Profile a start: keycode page to first question with its paper, in one process.
 
 Signs N candidates in (not measured), then runs each one's start under cProfile through the
 Flask test client on a fresh SQLite database, and prints the CPU milliseconds per start (process
@@ -26,7 +26,11 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--candidates", type=int, default=200)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--database", default=None, help="a SQLAlchemy URL (default: SQLite)")
+    parser.add_argument("--without-paper", action="store_true",
+                        help="stop at the first question page, as this profile did before the "
+                             "page carried the paper (the browser's GET /paper not counted)")
     args = parser.parse_args(argv)
+    with_paper = not args.without_paper
     from quiz import create_app
     url = args.database or "sqlite:///" + str(scratch_folder() / "profile.sqlite3")
     exam = prepare_exam_day(url, 2 * args.candidates + 5)
@@ -42,16 +46,26 @@ def main(argv: list[str] | None = None) -> None:
     requests = 0
 
     def start(client) -> None:
+        """From the keycode page to the first question with its paper, by whichever flow the
+        server has (today's: one page, one POST; before: keycode, instructions, Start, then the
+        page's script fetching /paper)."""
         nonlocal requests
         client.get(f"/sittings/{sitting}/join")
-        client.post(f"/sittings/{sitting}/join", data={"keycode": exam.keycode})
-        client.get(f"/sittings/{sitting}/instructions")
-        response = client.post(f"/sittings/{sitting}/start")
-        requests += 4
+        response = client.post(f"/sittings/{sitting}/join", data={"keycode": exam.keycode})
+        requests += 2
+        if response.headers.get("Location", "").endswith("/instructions"):
+            client.get(response.headers["Location"])
+            response = client.post(f"/sittings/{sitting}/start")
+            requests += 2
         while response.status_code in (302, 303):
             response = client.get(response.headers["Location"])
             requests += 1
-        assert response.status_code == 200 and re.search(rb"/attempts/\d+/q/1", response.data)
+        found = re.search(rb"/attempts/(\d+)/q/1", response.data)
+        assert response.status_code == 200 and found
+        if not with_paper or b'id="paper-data"' in response.data:
+            return
+        assert client.get(f"/api/attempts/{int(found.group(1))}/paper").status_code == 200
+        requests += 1
 
     warm, timed, profiled = clients[:5], clients[5:5 + args.candidates], clients[5 + args.candidates:]
     for client in warm:  # templates compiled, caches filled, as on a server that has been up
@@ -62,7 +76,8 @@ def main(argv: list[str] | None = None) -> None:
         start(client)
     cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
     n = len(timed)
-    print(f"{n} starts, {requests / n:.0f} requests each from keycode page to first question: "
+    print(f"{n} starts, {requests / n:.0f} requests each from keycode page to first question"
+          f"{' and its paper' if with_paper else ''}: "
           f"{cpu / n * 1000:.1f} ms CPU per start (wall {wall / n * 1000:.1f} ms)")
     statements = []
     engine = app.extensions["quiz.engine"]

@@ -14,9 +14,8 @@ from tests.factories import KEYCODE
 def join_and_start(page, sitting_title="Morning sitting"):
     """From the candidate's test list, give the keycode and start."""
     page.get_by_role("link", name=f"Enter keycode for {sitting_title}").click()
-    page.get_by_label("Keycode").fill(KEYCODE.lower())
-    page.get_by_role("button", name="Continue").click()
     expect(page.get_by_role("heading", name="Before you start")).to_be_visible()
+    page.get_by_label("Keycode").fill(KEYCODE.lower())
     page.get_by_role("button", name="Start the test").click()
     expect(page.get_by_text("Question 1 of 30")).to_be_visible()
 
@@ -106,7 +105,6 @@ def test_an_attempt_that_runs_out_of_time_is_submitted_automatically(new_context
     sign_in(page, "alice")
     page.get_by_role("link", name="Enter keycode for Morning sitting").click()
     page.get_by_label("Keycode").fill(KEYCODE)
-    page.get_by_role("button", name="Continue").click()
     page.get_by_role("button", name="Start the test").click()
     page.locator("#option-1").check()
     expect(page.locator("#save-status")).to_have_text("Answer saved.")

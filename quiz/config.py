@@ -27,7 +27,7 @@ class Config:
         self.QUIZ_EVENTS_POLL_SECONDS = float(os.environ.get("QUIZ_EVENTS_POLL_SECONDS", "0.5"))
         self.QUIZ_EVENTS_HEARTBEAT_SECONDS = float(
             os.environ.get("QUIZ_EVENTS_HEARTBEAT_SECONDS", "15"))
-        self.QUIZ_EVENTS_STREAM_SECONDS = float(os.environ.get("QUIZ_EVENTS_STREAM_SECONDS", "60"))
+        self.QUIZ_EVENTS_STREAM_SECONDS = float(os.environ.get("QUIZ_EVENTS_STREAM_SECONDS", "300"))
         # Last-heard times from polls are kept in memory and written in one batch this often.
         self.QUIZ_PRESENCE_FLUSH_SECONDS = float(os.environ.get("QUIZ_PRESENCE_FLUSH_SECONDS", "5"))
         self.QUIZ_BOARD_POLL_SECONDS = int(os.environ.get("QUIZ_BOARD_POLL_SECONDS", "5"))

@@ -117,6 +117,8 @@ _TOUCH_ATTEMPT = (
     .values(last_seq=case((_attempt.c.last_seq < bindparam("new_seq"), bindparam("new_seq")),
                           else_=_attempt.c.last_seq),
             last_seen_at=bindparam("now", type_=UTCDateTime())))
+# The stream's connect: the attempt and the account.
+_READ_ATTEMPT = _attempt_of_candidate()
 # The status: the attempt, the account, and how many questions there are and are answered.
 _READ_STATUS = _attempt_of_candidate().add_columns(
     _count(_question.c.chosen).label("answered"), _count(_question.c.id).label("questions"))
@@ -219,3 +221,17 @@ def status(session: Session, who: tuple[int, str], attempt_id: int, now: datetim
     if found.attempt.is_open:
         presence.note_heard(found.attempt.id, now)  # written in a batch, not by this request
     return payload
+
+
+def stream_topic(session: Session, who: tuple[int, str], attempt_id: int, now: datetime,
+                 grace: timedelta) -> AttemptRow | None:
+    """Return the signed-in candidate's attempt for their event stream, reading only; or None
+    when the general path must answer (it also submits an attempt whose time ran out)."""
+    user_id, version = who
+    row = session.connection().execute(_READ_ATTEMPT, {"attempt_id": attempt_id,
+                                                       "user_id": user_id}).first()
+    session.rollback()  # only read: end the read transaction now
+    if row is None or not holds_session(row, version):
+        return None
+    attempt = AttemptRow.of(row)
+    return None if attempt.is_due(now, grace) else attempt

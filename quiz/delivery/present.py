@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from quiz.delivery.models import Attempt, AttemptQuestion
@@ -27,9 +28,11 @@ class NavEntry:
         return words + (", flagged for review" if self.flagged else "")
 
 
-def navigator(attempt: Attempt) -> list[NavEntry]:
-    """Return every question's answered and flagged state, in paper order."""
-    return [NavEntry(q.position, q.chosen is not None, q.flagged) for q in attempt.questions]
+def navigator(attempt: Attempt, questions: list[AttemptQuestion] | None = None) -> list[NavEntry]:
+    """Return every question's answered and flagged state, in paper order (from the questions
+    already read, if given)."""
+    return [NavEntry(q.position, q.chosen is not None, q.flagged)
+            for q in (attempt.questions if questions is None else questions)]
 
 
 def question_screen(question: AttemptQuestion) -> dict:
@@ -67,7 +70,7 @@ def paper(session: Session, attempt: Attempt, questions: list[AttemptQuestion],
         screen.update(seq=question.seq, flag_seq=question.flag_seq)
         screens.append(screen)
     return {"attempt_id": attempt.id, "total": len(screens), "questions": screens,
-            "status": status_payload(session, attempt, now)}
+            "status": status_payload(session, attempt, now, questions)}
 
 
 def timing(attempt: Attempt, now: datetime) -> dict:
@@ -85,11 +88,21 @@ def timing(attempt: Attempt, now: datetime) -> dict:
     }
 
 
-def status_payload(session: Session, attempt: Attempt, now: datetime) -> dict:
-    """Return the attempt's state for the status poll and the event stream (docs/pages.md)."""
-    answered = sum(1 for q in attempt.questions if q.chosen is not None)
-    return status_of(attempt, answered, len(attempt.questions), messages_for(session, attempt),
-                     now)
+def status_payload(session: Session, attempt: Attempt, now: datetime,
+                   questions: list[AttemptQuestion] | None = None) -> dict:
+    """Return the attempt's state for the status poll and the event stream (docs/pages.md).
+
+    The counts come from the questions already read, if given, else from one counting query:
+    the questions themselves are not loaded for them.
+    """
+    if questions is None:
+        answered, total = session.execute(
+            select(func.count(AttemptQuestion.chosen), func.count(AttemptQuestion.id))
+            .where(AttemptQuestion.attempt_id == attempt.id)).one()
+    else:
+        answered = sum(1 for q in questions if q.chosen is not None)
+        total = len(questions)
+    return status_of(attempt, answered, total, messages_for(session, attempt), now)
 
 
 def status_of(attempt, answered: int, questions: int, messages, now: datetime) -> dict:

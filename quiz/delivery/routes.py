@@ -12,7 +12,7 @@ from quiz.delivery import events as events_
 from quiz.delivery import breaks, fastpath, presence, present, service
 from quiz.delivery.forms import KeycodeForm
 from quiz.web.forms import ButtonForm
-from quiz.errors import BadRequest, Refused
+from quiz.errors import BadRequest, NotFound, Refused
 from quiz.db import begin_write
 from quiz.web import (close_sessions, db, error_response, guess_source, now, role_required,
                       signed_in)
@@ -56,60 +56,45 @@ def dashboard():
 @bp.route("/sittings/<int:sitting_id>/join", methods=["GET", "POST"])
 @role_required("candidate")
 def join(sitting_id: int):
-    """Ask for the keycode the invigilator announces."""
+    """The test's instructions and the keycode on one page. Start checks the keycode, admits the
+    candidate and starts their attempt in one request, then goes straight to the first question;
+    the clock starts only then, after the candidate has read the instructions."""
     session = db()
     booking = service.booking_for_candidate(session, sitting_id, current_user)
     form = KeycodeForm()
     status = 200
     if form.validate_on_submit():
-        begin_write(session)
-        booking = service.booking_for_candidate(session, sitting_id, current_user, fresh=True)
         try:
-            service.check_keycode(session, booking, form.keycode.data, now(), guess_source())
+            started = service.admit_and_start(session, booking, current_user, form.keycode.data,
+                                              now(), guess_source())
         except Refused as refused:
-            session.commit()  # the wrong guess is counted even though the request fails
+            session.commit()  # a wrong guess is counted even though the request fails
             form.keycode.errors.append(str(refused))
             status = refused.status
         else:
             session.commit()  # admission is kept on the booking, never in the browser's cookie
-            return redirect(url_for("delivery.instructions", sitting_id=sitting_id))
+            if started.resumed:
+                return redirect(url_for("delivery.resume", attempt_id=started.attempt_id), 303)
+            return redirect(url_for("delivery.question", attempt_id=started.attempt_id,
+                                    position=1), 303)
     elif request.method == "POST":
         status = 400
-    return render_template("delivery/join.html", sitting=booking.sitting, form=form), status
+    else:
+        started = service.existing_attempt_id(session, sitting_id, current_user.id)
+        if started is not None:  # started already (here or on another browser): carry on
+            return redirect(url_for("delivery.resume", attempt_id=started), 303)
+    sitting = booking.sitting
+    return render_template("delivery/join.html", sitting=sitting, form=form,
+                           blueprint=sitting.blueprint.to_domain(),
+                           admitted=service.is_admitted(booking)), status
 
 
 @bp.route("/sittings/<int:sitting_id>/instructions")
 @role_required("candidate")
 def instructions(sitting_id: int):
-    """Show the test's instructions; the clock starts only when the candidate presses Start."""
-    booking = service.booking_for_candidate(db(), sitting_id, current_user)
-    if not service.is_admitted(booking):
-        return redirect(url_for("delivery.join", sitting_id=sitting_id))
-    sitting = booking.sitting
-    blueprint = sitting.blueprint.to_domain()
-    return render_template("delivery/instructions.html", sitting=sitting, blueprint=blueprint,
-                           form=ButtonForm())
-
-
-@bp.route("/sittings/<int:sitting_id>/start", methods=["POST"])
-@role_required("candidate")
-def start(sitting_id: int):
-    """Fix the paper and start the clock, then go straight to the first question."""
-    session = db()
-    booking = service.booking_for_candidate(session, sitting_id, current_user)
-    if not service.is_admitted(booking):
-        return redirect(url_for("delivery.join", sitting_id=sitting_id))
-    if not ButtonForm().validate_on_submit():
-        return error_response(400, "The start form was incomplete or expired. Go back and try again.")
-    attempt = service.existing_attempt(session, booking.sitting, current_user)
-    if attempt is not None:  # pressed Start twice, or again after signing in elsewhere
-        return redirect(url_for("delivery.resume", attempt_id=attempt.id))
-    paper = service.paper_for(session, booking.sitting, now())  # before taking the lock
-    begin_write(session)
-    booking = service.booking_for_candidate(session, sitting_id, current_user, fresh=True)
-    attempt = service.start_attempt(session, booking.sitting, current_user, now(), paper=paper)
-    session.commit()
-    return redirect(url_for("delivery.question", attempt_id=attempt.id, position=1))
+    """The instructions are on the keycode page now; an old link goes there."""
+    service.booking_for_candidate(db(), sitting_id, current_user)  # not booked: 404, as before
+    return redirect(url_for("delivery.join", sitting_id=sitting_id))
 
 
 # --- during the test ----------------------------------------------------------------------------
@@ -135,12 +120,18 @@ def question(attempt_id: int, position: int):
         return redirect(url_for("delivery.result", attempt_id=attempt.id))
     if request.method == "POST":
         return _answer_from_form(attempt, position)
-    current = service.question_at(session, attempt, position)
-    presence.note_heard(attempt.id, now())  # written in a batch, not by this GET
+    moment = now()
+    questions = service.questions_with_versions(session, attempt)  # the paper, read once
+    if not 1 <= position <= len(questions):
+        raise NotFound(f"This test has no question {position}.")
+    presence.note_heard(attempt.id, moment)  # written in a batch, not by this GET
+    # The page carries the whole paper, so its script need not fetch /paper (docs/pages.md).
+    paper = present.paper(session, attempt, questions, moment)
+    paper["status"]["result_url"] = url_for("delivery.result", attempt_id=attempt.id)
     return render_template(
-        "delivery/question.html", attempt=attempt, q=present.question_screen(current),
-        total=len(attempt.questions), nav=present.navigator(attempt),
-        timing=present.timing(attempt, now()), state=present.attempt_state(attempt, now()))
+        "delivery/question.html", attempt=attempt, q=present.question_screen(questions[position - 1]),
+        total=len(questions), nav=present.navigator(attempt, questions), paper=paper,
+        timing=present.timing(attempt, moment), state=present.attempt_state(attempt, moment))
 
 
 def _answer_from_form(attempt, position: int):
@@ -162,11 +153,11 @@ def _answer_from_form(attempt, position: int):
                                     position=position))
     action = form.get("action", "next")
     if action == "flag":
-        current = service.question_at(session, attempt, position)
-        service.set_flag(session, attempt, position, not current.flagged, now(), _grace())
+        service.toggle_flag(session, attempt, position, now(), _grace())
     session.commit()
     target = {"next": position + 1, "previous": position - 1, "flag": position}.get(action)
-    if action == "review" or target is None or not 1 <= target <= len(attempt.questions):
+    if action == "review" or target is None or not 1 <= target <= service.question_count(
+            session, attempt):
         return redirect(url_for("delivery.review", attempt_id=attempt.id))
     return redirect(url_for("delivery.question", attempt_id=attempt.id, position=target))
 
@@ -330,7 +321,7 @@ def paper(attempt_id: int):
     """Return the whole paper as the candidate sees it, so the page can work offline; no key."""
     session = db()
     attempt = _attempt(attempt_id)
-    questions = service.questions_with_versions(session, attempt)
+    questions = service.questions_with_versions(session, attempt)  # counted from, not read again
     payload = present.paper(session, attempt, questions, now())
     payload["status"]["result_url"] = url_for("delivery.result", attempt_id=attempt.id)
     return jsonify(payload)
@@ -357,18 +348,36 @@ def rest_break(attempt_id: int):
 
 
 @api.route("/attempts/<int:attempt_id>/events")
-@role_required("candidate")
 def events(attempt_id: int):
-    """Stream the attempt's status now and whenever it or its sitting changes (server-sent events)."""
+    """Stream the attempt's status now and whenever it or its sitting changes (server-sent events).
+
+    A page reconnects every few minutes, so the connect is lean: one Core SELECT finds the
+    attempt and checks the session (fastpath.stream_topic); anything else (not signed in, a
+    revoked session, time run out and not yet submitted) goes the general way.
+    """
+    who = signed_in()
+    topic = None if who is None else fastpath.stream_topic(db(), who, attempt_id, now(), _grace())
+    if topic is None:
+        return _events(attempt_id)
+    return _stream(attempt_id, topic.sitting_id, topic.candidate_id)
+
+
+@role_required("candidate")
+def _events(attempt_id: int):
+    """Open the stream by the general path (which submits an attempt whose time ran out)."""
     attempt = _attempt(attempt_id)
+    return _stream(attempt.id, attempt.sitting_id, current_user.id)
+
+
+def _stream(attempt_id: int, sitting_id: int, candidate_id: int) -> Response:
     reader = events_.StatusReader.for_app(
-        current_app, attempt.id, attempt.sitting_id, current_user.id,
-        url_for("delivery.result", attempt_id=attempt.id))
+        current_app, attempt_id, sitting_id, candidate_id,
+        url_for("delivery.result", attempt_id=attempt_id))
     close_sessions()  # the stream borrows a connection only while it reads
     config = current_app.config
     body = events_.stream(
         events_.watcher_for(current_app), reader.topic, reader.read, heard=reader.heard,
         heartbeat_seconds=config["QUIZ_EVENTS_HEARTBEAT_SECONDS"],
-        lasts_seconds=config["QUIZ_EVENTS_STREAM_SECONDS"], retry_ms=1000)
+        lasts_seconds=config["QUIZ_EVENTS_STREAM_SECONDS"], retry_ms=events_.retry_ms())
     return Response(body, mimetype="text/event-stream",
                     headers={"Cache-Control": "no-store", "X-Accel-Buffering": "no"})

@@ -46,15 +46,18 @@ def sitting_for_candidate(session: Session, sitting_id: int, candidate: User) ->
 
 
 def booking_for_candidate(session: Session, sitting_id: int, candidate: User,
-                          fresh: bool = False) -> Booking:
+                          fresh: bool = False, lock: bool = False) -> Booking:
     """Return the candidate's booking on a sitting, with the sitting, in one query; or NotFound.
 
-    fresh=True reads the rows again even if this session already holds them (after begin_write).
+    fresh=True reads the rows again even if this session already holds them (after begin_write);
+    lock=True also locks the booking's row (PostgreSQL; SQLite's write lock covers it).
     """
     query = (select(Booking).join(Booking.sitting).options(contains_eager(Booking.sitting))
              .where(Booking.sitting_id == sitting_id, Booking.candidate_id == candidate.id))
     if fresh:
         query = query.execution_options(populate_existing=True)
+    if lock:
+        query = query.with_for_update(of=Booking)
     booking = session.scalar(query)
     if booking is None:
         raise NotFound("You are not booked on that test.")
@@ -100,8 +103,7 @@ def check_keycode(session: Session, booking: Booking, keycode: str, now: datetim
     wait = record.wait(now)
     if wait:
         raise TooManyGuesses(f"Too many wrong keycodes. Try again in {_seconds(wait)} seconds.")
-    typed = "".join(keycode.split()).upper()
-    if sitting.keycode and secrets.compare_digest(typed, sitting.keycode):
+    if keycode_matches(sitting, keycode):
         if throttle is not None and throttle.failures:
             throttle.failures, throttle.blocked_until = 0, None
         if not is_admitted(booking):
@@ -129,48 +131,146 @@ def existing_attempt(session: Session, sitting: Sitting, candidate: User) -> Att
                                                 Attempt.candidate_id == candidate.id))
 
 
+def existing_attempt_id(session: Session, sitting_id: int, candidate_id: int) -> int | None:
+    """Return the id of the candidate's attempt at the sitting, if they have started."""
+    return session.scalar(select(Attempt.id).where(Attempt.sitting_id == sitting_id,
+                                                   Attempt.candidate_id == candidate_id))
+
+
 def paper_for(session: Session, sitting: Sitting, now: datetime, seed: int | None = None) -> Paper:
     """Assemble a fresh paper for the sitting from its bank's live items (read from a cache).
 
     Only reads, so a request can do it before it takes the write lock to start the attempt."""
     check_can_start(sitting, now)
+    return _assemble(sitting, seed)
+
+
+def _assemble(sitting: Sitting, seed: int | None = None, session: Session | None = None) -> Paper:
+    session = session or Session.object_session(sitting)
     blueprint = sitting.blueprint.to_domain()
     seed = secrets.randbelow(2**62) if seed is None else seed
     return assemble(blueprint, live_candidates(session, blueprint.code), seed)
 
 
+def keycode_matches(sitting: Sitting, keycode: str | None) -> bool:
+    """Return whether the typed keycode is the sitting's (spaces and case do not matter)."""
+    typed = "".join((keycode or "").split()).upper()
+    return bool(sitting.keycode) and secrets.compare_digest(typed, sitting.keycode)
+
+
+@dataclass(frozen=True)
+class Started:
+    """The attempt a Start led to, and whether it had been started before."""
+
+    attempt_id: int
+    resumed: bool
+
+
+def admit_and_start(session: Session, booking: Booking, candidate: User, keycode: str | None,
+                    now: datetime, source: Source = Source(), seed: int | None = None) -> Started:
+    """Check the keycode, admit the candidate, fix their paper and start their clock, in one
+    write transaction. The caller commits, also when this raises.
+
+    A candidate admitted since the sitting was last opened (on another browser, say) may send
+    no keycode. A wrong keycode is counted (check_keycode) and raises, starting nothing. A
+    candidate who already has an attempt gets it back unchanged. Every check is made once,
+    under the write lock (SQLite) or the booking's row lock (PostgreSQL), on rows read again
+    there; only the paper is assembled before it, from the cached bank, when the keycode looks
+    right, so the lock is held for a few short statements.
+    """
+    keycode = "".join((keycode or "").split())
+    sitting_id, blueprint = booking.sitting_id, booking.sitting.blueprint
+    paper = None
+    if keycode_matches(booking.sitting, keycode) or (not keycode and is_admitted(booking)):
+        paper = _assemble(booking.sitting, seed, session)  # reads only: before the lock
+    begin_write(session)
+    booking = booking_for_candidate(session, sitting_id, candidate, fresh=True, lock=True)
+    existing = existing_attempt_id(session, sitting_id, candidate.id)
+    if existing is not None:  # pressed Start twice, or started on another browser
+        return Started(existing, resumed=True)
+    sitting = booking.sitting
+    if keycode:
+        check_keycode(session, booking, keycode, now, source)  # admits, or counts and raises
+    else:
+        check_can_start(sitting, now)
+        if not is_admitted(booking):
+            raise BadRequest("Enter the keycode.")
+    if paper is None:  # the keycode was changed in between: assemble now
+        paper = _assemble(sitting, seed, session)
+    return Started(insert_attempt(session, sitting, candidate, now, paper, blueprint),
+                   resumed=False)
+
+
 def start_attempt(session: Session, sitting: Sitting, candidate: User, now: datetime,
                   seed: int | None = None, paper: Paper | None = None) -> Attempt:
-    """Fix the candidate's paper and start their clock; an existing attempt is returned as is.
+    """Fix the candidate's paper and start their clock through the ORM, returning the Attempt;
+    an existing attempt is returned as is.
 
-    The paper may have been assembled beforehand (paper_for); otherwise it is assembled here.
+    For callers that go on working with the object (tests, the demo's simulation): candidates
+    start through admit_and_start, which writes the same rows in three Core statements.
     """
     existing = existing_attempt(session, sitting, candidate)
     if existing is not None:
         return existing
-    check_can_start(sitting, now)
     if paper is None:
         paper = paper_for(session, sitting, now, seed)
-    blueprint = sitting.blueprint
-    duration = timedelta(seconds=sitting.effective_duration_seconds)
-    attempt = Attempt(
-        sitting=sitting, candidate=candidate, status="in_progress", seed=paper.seed,
-        blueprint_code=paper.blueprint, started_at=now,
-        duration_seconds=int(duration.total_seconds()),
-        extra_seconds=int(percent_of(duration, candidate.extra_time_percent or 0).total_seconds()),
-        pass_mark_percent=blueprint.pass_mark_percent, paused_seconds=0.0, last_seen_at=now,
-        last_seq=0, break_allowance_seconds=(candidate.rest_break_minutes or 0) * 60)
+    else:
+        check_can_start(sitting, now)
+    values = attempt_values(sitting, sitting.blueprint, candidate, now, paper)
+    attempt = Attempt(sitting=sitting, candidate=candidate,
+                      **{k: v for k, v in values.items() if k not in ("sitting_id", "candidate_id")})
     session.add(attempt)
     session.flush()
-    # One multi-row INSERT for the paper, without building an ORM object per question.
-    session.execute(insert(AttemptQuestion), [
-        {"attempt_id": attempt.id, "position": position, "item_version_id": question.version_id,
-         "outcome": question.outcome, "criterion": question.criterion,
-         "option_order": list(question.option_order), "flagged": False, "seq": 0}
-        for position, question in enumerate(paper.questions, start=1)])
+    session.execute(insert(AttemptQuestion), question_rows(attempt.id, paper))
     audit.record(session, now, "attempt_started", candidate, sitting_id=sitting.id,
                  attempt_id=attempt.id, seed=paper.seed, extra_seconds=attempt.extra_seconds)
     return attempt
+
+
+def attempt_values(sitting: Sitting, blueprint, candidate: User, now: datetime,
+                   paper: Paper) -> dict:
+    """Return a new attempt's columns: the clock, extra time and rest breaks fixed at start."""
+    duration = timedelta(seconds=sitting.duration_seconds or blueprint.duration_seconds)
+    return dict(
+        sitting_id=sitting.id, candidate_id=candidate.id, status="in_progress", seed=paper.seed,
+        blueprint_code=paper.blueprint, started_at=now,
+        duration_seconds=int(duration.total_seconds()),
+        extra_seconds=int(percent_of(duration, candidate.extra_time_percent or 0).total_seconds()),
+        pass_mark_percent=blueprint.pass_mark_percent, paused_seconds=0.0,
+        break_allowance_seconds=(candidate.rest_break_minutes or 0) * 60,
+        break_used_seconds=0.0, last_seen_at=now, last_seq=0)
+
+
+def question_rows(attempt_id: int, paper: Paper) -> list[dict]:
+    """Return the rows of an attempt's questions, in paper order, for one executemany."""
+    return [{"attempt_id": attempt_id, "position": position, "item_version_id": q.version_id,
+             "outcome": q.outcome, "criterion": q.criterion, "option_order": list(q.option_order),
+             "flagged": False, "seq": 0, "flag_seq": 0}
+            for position, q in enumerate(paper.questions, start=1)]
+
+
+_ATTEMPT = Attempt.__table__
+_QUESTION = AttemptQuestion.__table__
+_AUDIT = audit.AuditEvent.__table__
+
+
+def insert_attempt(session: Session, sitting: Sitting, candidate: User, now: datetime,
+                   paper: Paper, blueprint=None) -> int:
+    """Write the attempt, its questions and the audit event in three Core INSERTs (the questions
+    as one executemany); return the attempt's id. The checks are the caller's.
+
+    blueprint: the sitting's blueprint row if the caller holds it already.
+    """
+    session.flush()  # anything pending (an admission) goes first, in order
+    values = attempt_values(sitting, blueprint or sitting.blueprint, candidate, now, paper)
+    connection = session.connection()
+    attempt_id = connection.execute(insert(_ATTEMPT).values(**values)).inserted_primary_key[0]
+    connection.execute(insert(_QUESTION), question_rows(attempt_id, paper))
+    connection.execute(insert(_AUDIT).values(
+        at=now, actor_id=candidate.id, actor=candidate.username, action="attempt_started",
+        sitting_id=sitting.id, attempt_id=attempt_id,
+        detail={"seed": paper.seed, "extra_seconds": values["extra_seconds"]}))
+    return attempt_id
 
 
 # --- during the attempt -----------------------------------------------------------------------
@@ -193,6 +293,12 @@ def first_unanswered(session: Session, attempt: Attempt) -> int:
     position = session.scalar(select(func.min(AttemptQuestion.position)).where(
         AttemptQuestion.attempt_id == attempt.id, AttemptQuestion.chosen.is_(None)))
     return position or 1
+
+
+def question_count(session: Session, attempt: Attempt) -> int:
+    """Return how many questions the attempt's paper has, without loading them."""
+    return session.scalar(select(func.count()).select_from(AttemptQuestion)
+                          .where(AttemptQuestion.attempt_id == attempt.id))
 
 
 def question_at(session: Session, attempt: Attempt, position: int) -> AttemptQuestion:
@@ -250,8 +356,19 @@ def display_choice(question: AttemptQuestion) -> int | None:
     return question.option_order.index(question.chosen)
 
 
+def toggle_flag(session: Session, attempt: Attempt, position: int, now: datetime,
+                grace: timedelta) -> FlagResult:
+    """Flag the question if it is not flagged, else unflag it (the no-JavaScript form's button);
+    the question is read once."""
+    _check_open_for_answers(attempt, now, grace)
+    question = question_at(session, attempt, position)
+    return set_flag(session, attempt, position, not question.flagged, now, grace,
+                    question=question)
+
+
 def set_flag(session: Session, attempt: Attempt, position: int, flagged: bool, now: datetime,
-             grace: timedelta, seq: int | None = None) -> FlagResult:
+             grace: timedelta, seq: int | None = None,
+             question: AttemptQuestion | None = None) -> FlagResult:
     """Mark or unmark a question for review; with a sequence number, an older flag changes nothing.
 
     Flags sent from the page's outbox carry the same rising sequence numbers as answers, so a
@@ -261,7 +378,8 @@ def set_flag(session: Session, attempt: Attempt, position: int, flagged: bool, n
     if seq is not None and not answers.is_seq(seq):
         raise BadRequest("seq must be a whole number counting up from 1.")
     _check_open_for_answers(attempt, now, grace)
-    question = question_at(session, attempt, position)
+    if question is None:
+        question = question_at(session, attempt, position)
     attempt.last_seen_at = now
     if seq is None:
         seq = max(attempt.last_seq, question.flag_seq) + 1

@@ -776,7 +776,12 @@
     position = parseInt(form.dataset.position, 10);
   }
   showOutbox();
-  getJson(D.paperUrl).then(function (data) {
+  // The question page carries the paper (docs/pages.md); other pages fetch it.
+  var carried = $("paper-data"), fromPage = null;
+  if (carried) {
+    try { fromPage = JSON.parse(carried.textContent); } catch (e) { fromPage = null; }
+  }
+  (fromPage ? Promise.resolve(fromPage) : getJson(D.paperUrl)).then(function (data) {
     paper = data;
     // Answers still queued here and newer than the server's are what the candidate last chose.
     var keep = outbox().filter(function (e) {

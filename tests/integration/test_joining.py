@@ -1,10 +1,11 @@
 """A candidate signs in, finds the sitting, gives the keycode and starts: the paper is fixed then."""
 from datetime import timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from quiz.audit import AuditEvent
 from quiz.delivery.models import Attempt, AttemptQuestion, Booking
+from tests import factories
 from tests.factories import KEYCODE, PASSWORD
 
 
@@ -48,30 +49,69 @@ def test_repeated_wrong_keycodes_are_slowed_down(client, auth, exam):
     assert b"Too many wrong keycodes" in response.data
 
 
-def test_the_instructions_need_the_keycode_first(client, auth, exam):
+def test_the_old_instructions_address_leads_to_the_keycode_page(client, auth, exam):
     auth.login("alice")
     response = client.get(f"/sittings/{exam.sitting.id}/instructions")
     assert response.status_code == 302
     assert response.headers["Location"].endswith(f"/sittings/{exam.sitting.id}/join")
 
 
-def test_the_right_keycode_shows_the_instructions_and_start_fixes_the_paper(client, auth, exam, session):
+def test_the_keycode_page_shows_the_instructions_and_starts_nothing(client, auth, exam, session):
     auth.login("alice")
-    joined = client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE.lower()})
-    assert joined.status_code == 302
-    instructions = client.get(f"/sittings/{exam.sitting.id}/instructions")
-    assert b"Number of questions: <strong>6</strong>" in instructions.data
-    assert b"Time allowed: <strong>45 minutes</strong>" in instructions.data
+    page = client.get(f"/sittings/{exam.sitting.id}/join")
+    assert b"Number of questions: <strong>6</strong>" in page.data
+    assert b"Time allowed: <strong>45 minutes</strong>" in page.data
+    assert b'name="keycode"' in page.data and b"Start the test" in page.data
     assert session.scalar(select(Attempt)) is None  # reading the instructions starts nothing
+    assert session.scalar(select(Booking.admitted_at)) is None
 
-    started = client.post(f"/sittings/{exam.sitting.id}/start")
+
+def test_the_right_keycode_starts_the_attempt_and_fixes_the_paper_in_one_request(
+        client, auth, exam, session):
+    auth.login("alice")
+    started = client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE.lower()})
     attempt = session.scalar(select(Attempt))
+    assert started.status_code == 303
     assert started.headers["Location"].endswith(f"/attempts/{attempt.id}/q/1")
     questions = session.scalars(select(AttemptQuestion).order_by(AttemptQuestion.position)).all()
     assert len(questions) == 6
     assert {q.outcome for q in questions} == {1, 2}
     assert all(sorted(q.option_order) == ["A", "B", "C", "D"] for q in questions)
     assert attempt.seed is not None and attempt.duration_seconds == 45 * 60
+    assert session.scalar(select(Booking.admitted_at).where(
+        Booking.candidate_id == exam.alice.id)) is not None  # the board saw them admitted
+    trail = session.scalars(select(AuditEvent).where(AuditEvent.action == "attempt_started")).all()
+    assert [(e.attempt_id, e.actor_id, e.detail["seed"]) for e in trail] == [
+        (attempt.id, exam.alice.id, attempt.seed)]
+
+
+def test_a_wrong_keycode_starts_nothing_and_keeps_the_instructions_in_view(client, auth, exam,
+                                                                           session):
+    auth.login("alice")
+    response = client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": "WRONG1"})
+    assert response.status_code == 400
+    assert b"Number of questions: <strong>6</strong>" in response.data
+    assert session.scalar(select(Attempt)) is None
+    assert session.scalar(select(Booking.admitted_at)) is None
+
+
+def test_no_keycode_is_refused_with_a_clear_error(client, auth, exam, session):
+    auth.login("alice")
+    response = client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": "  "})
+    assert response.status_code == 400
+    assert b"Enter the keycode." in response.data
+    assert session.scalar(select(Attempt)) is None
+
+
+def test_a_candidate_who_has_started_goes_back_to_their_attempt(client, auth, exam, session):
+    auth.login("alice")
+    client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE})
+    attempt = session.scalar(select(Attempt))
+    page = client.get(f"/sittings/{exam.sitting.id}/join")
+    assert page.status_code == 303 and page.headers["Location"].endswith(f"/attempts/{attempt.id}")
+    again = client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE})
+    assert again.headers["Location"].endswith(f"/attempts/{attempt.id}")
+    assert len(session.scalars(select(Attempt)).all()) == 1
 
 
 def test_a_candidate_not_booked_on_a_sitting_cannot_join_it(client, auth, exam, session):
@@ -102,9 +142,23 @@ def test_a_sitting_outside_its_window_cannot_be_started(client, auth, exam, sess
 def test_starting_twice_keeps_the_first_paper(client, auth, exam, session):
     auth.login("alice")
     client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE})
-    client.post(f"/sittings/{exam.sitting.id}/start")
-    client.post(f"/sittings/{exam.sitting.id}/start")
+    paper = session.scalars(select(AttemptQuestion.item_version_id)).all()
+    client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE})
     assert len(session.scalars(select(Attempt)).all()) == 1
+    assert session.scalars(select(AttemptQuestion.item_version_id)).all() == paper
+
+
+def test_starting_from_the_keycode_page_applies_extra_time_and_rest_breaks(client, auth, exam,
+                                                                            session):
+    exam.alice.extra_time_percent, exam.alice.rest_break_minutes = 25, 10
+    session.commit()
+    auth.login("alice")
+    page = client.get(f"/sittings/{exam.sitting.id}/join")
+    assert b"plus 25% extra time granted to you" in page.data
+    client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE})
+    attempt = session.scalar(select(Attempt))
+    assert (attempt.extra_seconds, attempt.break_allowance_seconds) == (11 * 60 + 15, 600)
+    assert attempt.pass_mark_percent == exam.sitting.blueprint.pass_mark_percent
 
 
 def test_extra_time_granted_to_the_candidate_applies_when_they_start(session, exam):
@@ -129,31 +183,50 @@ def test_admission_is_kept_on_the_server_not_in_the_session_cookie(app, client, 
     assert booking.admitted_at is not None
 
 
-def test_the_next_candidate_on_a_shared_browser_needs_the_keycode_again(client, auth, exam):
+def keycode_asked(response) -> bool:
+    """Return whether the page asks for the keycode."""
+    return response.status_code == 200 and b'name="keycode"' in response.data
+
+
+def test_the_next_candidate_on_a_shared_browser_needs_the_keycode_again(client, auth, exam,
+                                                                        session):
+    admit(session, exam, exam.alice)  # alice gave the keycode on this browser, then signed out
     auth.login("alice")
-    client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE})
     auth.logout()
     auth.login("bob")
-    instructions = client.get(f"/sittings/{exam.sitting.id}/instructions")
-    assert instructions.headers["Location"].endswith(f"/sittings/{exam.sitting.id}/join")
-    started = client.post(f"/sittings/{exam.sitting.id}/start")
-    assert started.headers["Location"].endswith(f"/sittings/{exam.sitting.id}/join")
+    assert keycode_asked(client.get(f"/sittings/{exam.sitting.id}/join"))
+    started = client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": ""})
+    assert started.status_code == 400 and b"Enter the keycode." in started.data
+    assert session.scalar(select(Attempt)) is None
 
 
-def test_an_admitted_candidate_signing_in_on_another_browser_goes_straight_on(app, auth, exam):
-    auth.login("alice")
-    auth.client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE})
+def test_an_admitted_candidate_signing_in_on_another_browser_goes_straight_on(app, auth, exam,
+                                                                              session):
+    admit(session, exam, exam.alice)
     other = app.test_client()
     other.post("/login", data={"username": "alice", "password": PASSWORD})
-    assert other.get(f"/sittings/{exam.sitting.id}/instructions").status_code == 200
+    page = other.get(f"/sittings/{exam.sitting.id}/join")
+    assert page.status_code == 200 and not keycode_asked(page)
+    started = other.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": ""})
+    attempt = session.scalar(select(Attempt))
+    assert started.status_code == 303
+    assert started.headers["Location"].endswith(f"/attempts/{attempt.id}/q/1")
 
 
 def test_admission_from_before_a_sitting_was_reopened_needs_the_keycode_again(
         client, auth, exam, session, clock):
+    admit(session, exam, exam.alice)
     auth.login("alice")
-    client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE})
     clock.advance(minutes=5)
     exam.sitting.opened_at = clock()  # closed and opened again since alice gave the keycode
     session.commit()
-    instructions = client.get(f"/sittings/{exam.sitting.id}/instructions")
-    assert instructions.headers["Location"].endswith(f"/sittings/{exam.sitting.id}/join")
+    assert keycode_asked(client.get(f"/sittings/{exam.sitting.id}/join"))
+    started = client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": ""})
+    assert started.status_code == 400 and session.scalar(select(Attempt)) is None
+
+
+def admit(session, exam, candidate):
+    """Record the candidate as having given the keycode but not started (the board's "waiting")."""
+    session.execute(update(Booking).where(Booking.candidate_id == candidate.id)
+                    .values(admitted_at=exam.sitting.opened_at or factories.MORNING))
+    session.commit()

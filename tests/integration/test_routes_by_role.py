@@ -67,7 +67,6 @@ ROUTES: dict[str, dict[str, str]] = {
     "GET /sittings/<int:sitting_id>/join": OWN_CANDIDATE,
     "POST /sittings/<int:sitting_id>/join": OWN_CANDIDATE,
     "GET /sittings/<int:sitting_id>/instructions": OWN_CANDIDATE,
-    "POST /sittings/<int:sitting_id>/start": OWN_CANDIDATE,
     "GET /attempts/<int:attempt_id>": OWN_CANDIDATE,
     "GET /attempts/<int:attempt_id>/q/<int:position>": OWN_CANDIDATE,
     "POST /attempts/<int:attempt_id>/q/<int:position>": OWN_CANDIDATE,

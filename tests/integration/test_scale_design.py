@@ -48,6 +48,10 @@ def test_pages_are_read_while_another_connection_holds_the_write_lock(
     with WriteLock(sqlite_only):
         assert client.get("/tests").status_code == 200
         assert client.get(f"/attempts/{started.id}/review").status_code == 200
+        # alice has started: her join page sends her back to her attempt
+        assert client.get(f"/sittings/{exam.sitting.id}/join").status_code == 303
+    auth.login("bob")
+    with WriteLock(sqlite_only):
         assert client.get(f"/sittings/{exam.sitting.id}/join").status_code == 200
 
 
@@ -179,6 +183,7 @@ class Statements:
     def __init__(self, app):
         self.engine = app.extensions["quiz.engine"]
         self.seen = []
+        self.text = []  # the statements in full
 
     def __enter__(self):
         event.listen(self.engine, "before_cursor_execute", self._note)
@@ -189,6 +194,7 @@ class Statements:
 
     def _note(self, _conn, _cursor, statement, *_args):
         self.seen.append(statement.split(None, 1)[0].upper())
+        self.text.append(statement)
 
 
 def test_a_save_is_one_read_and_two_updates_with_no_separate_user_load(app, client, auth, started):
@@ -208,3 +214,57 @@ def test_a_status_poll_reads_twice_and_writes_nothing(app, client, auth, started
     assert reply.json["state"] == "in_progress"
     assert [s for s in seen if s in ("SELECT", "UPDATE", "INSERT", "DELETE")] == [
         "SELECT", "SELECT"]
+
+
+def test_a_start_is_one_request_writing_the_attempt_its_paper_and_the_trail_in_three_inserts(
+        app, client, auth, exam):
+    auth.login("alice")
+    with Statements(app) as seen:
+        started = client.post(f"/sittings/{exam.sitting.id}/join",
+                              data={"keycode": factories.KEYCODE})
+    assert started.status_code == 303 and started.headers["Location"].endswith("/q/1")
+    writes = [s for s in seen if s in ("UPDATE", "INSERT", "DELETE")]
+    # admitted (the booking); the attempt, its questions (one executemany) and the audit event
+    assert writes == ["UPDATE", "INSERT", "INSERT", "INSERT"]
+    # user; booking with sitting; blueprint; the bank's version key; and the bank itself (read
+    # once, then cached); then under the lock: booking again, attempt, two guess counters
+    assert seen.count("SELECT") <= 10
+
+
+def test_the_first_question_page_carries_the_paper_read_once(app, client, auth, exam, started):
+    auth.login("alice")
+    with Statements(app) as seen:
+        page = client.get(f"/attempts/{started.id}/q/1")
+    assert page.status_code == 200 and b'id="paper-data"' in page.data
+    # user, attempt, its questions, their versions, the room's messages, and the sitting and
+    # blueprint for the test's name (before: 5 for the page and 6 more for GET /paper)
+    assert [s for s in seen if s in ("SELECT", "UPDATE", "INSERT", "DELETE")] == ["SELECT"] * 7
+
+
+def test_the_paper_endpoint_reads_the_questions_once(app, client, auth, started):
+    auth.login("alice")
+    with Statements(app) as seen:
+        paper = client.get(f"/api/attempts/{started.id}/paper")
+    assert paper.json["status"]["questions"] == 6
+    # user, attempt, its questions, their versions, the room's messages
+    assert [s for s in seen if s in ("SELECT", "UPDATE", "INSERT", "DELETE")] == ["SELECT"] * 5
+
+
+def test_a_stream_connects_with_core_reads_and_no_user_load(app, client, auth, started):
+    auth.login("alice")
+    statements = Statements(app)
+    with statements:
+        response = client.get(f"/api/attempts/{started.id}/events")
+        first = b""
+        for chunk in response.response:
+            first += chunk
+            if b"event: status" in first:
+                break
+        response.close()
+    assert b'"state":"in_progress"' in first
+    # the connect: attempt with account; the first status: attempt with counts, messages (and
+    # not counted: the process's watcher reading where the audit trail ends, once)
+    stream = [s for s in statements.text if "audit_event" not in s
+              and s.split(None, 1)[0].upper() in ("SELECT", "UPDATE", "INSERT", "DELETE")]
+    assert len(stream) == 3 and "user_account" in stream[0]
+    assert all(s.startswith("SELECT") for s in stream)
