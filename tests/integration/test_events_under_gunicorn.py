@@ -1,7 +1,8 @@
 """The push channel holds for a room under gunicorn with gevent workers, as the README deploys it.
 
 A real gunicorn on 127.0.0.1 serves 30 candidates' event streams; the invigilator pauses the
-room; every candidate's open stream says "paused" (how soon is printed, not asserted). Short, and it stops by itself.
+room; every candidate's open stream says "paused" (how soon is printed, not asserted). Short,
+and it stops by itself.
 """
 from __future__ import annotations
 
