@@ -18,6 +18,8 @@ from quiz.db import make_engine, make_session_factory, utcnow
 from quiz.itembank.bankfile import read_banks
 from quiz.itembank.service import load_banks
 from quiz.migrate import upgrade
+from quiz.delivery.models import Sitting
+from quiz.simulate import simulate
 from tests.conftest import _empty_all_tables
 from tests import factories
 
@@ -122,3 +124,25 @@ def sign_in(page, username: str, password: str = factories.PASSWORD) -> None:
     page.get_by_label("Username").fill(username)
     page.get_by_label("Password").fill(password)
     page.get_by_role("button", name="Sign in").click()
+
+
+@pytest.fixture
+def simulate_past(server):
+    """Return simulate(sitting, candidates, seed, start) that writes the simulated past in one
+    transaction of its own, as `quiz simulate` does.
+
+    The `db` session commits every statement, so the server's finalising sweep (every second)
+    could otherwise find a simulated attempt, started hours ago and due, before its paper was
+    written, and finish it on a partial paper.
+    """
+    def run(sitting, candidates: int, seed: int, start):
+        engine = make_engine(server.db_url)
+        try:
+            with make_session_factory(engine)() as session:
+                attempt_ids = simulate(session, session.get(Sitting, sitting.id), candidates,
+                                       seed=seed, start=start)
+                session.commit()
+        finally:
+            engine.dispose()
+        return attempt_ids
+    return run

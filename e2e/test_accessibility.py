@@ -13,7 +13,6 @@ from playwright.sync_api import expect
 from e2e.conftest import sign_in
 from quiz.db import utcnow
 from quiz.invigilation import service as invigilation
-from quiz.simulate import simulate
 from tests import factories
 
 AXE = Axe()
@@ -132,10 +131,10 @@ def test_an_invigilators_pages_are_accessible(new_context, db, world, check):
     check(page, "scheduling a sitting, with errors")
 
 
-def test_results_and_item_bank_pages_are_accessible(new_context, db, world, check):
+def test_results_and_item_bank_pages_are_accessible(new_context, db, world, check, simulate_past):
     officer = factories.make_user(db, "rita", role="results_officer")
     factories.make_user(db, "wendy", role="item_writer")
-    simulate(db, world.sitting, 35, seed=5, start=utcnow() - timedelta(hours=2))
+    simulate_past(world.sitting, 35, seed=5, start=utcnow() - timedelta(hours=2))
     alices = factories.start(db, world.sitting, world.alice, now=utcnow() - timedelta(minutes=9))
     invigilation.void(db, alices, officer, utcnow(), "withdrawn")
     invigilation.close_sitting(db, world.sitting, officer, utcnow(), timedelta(seconds=2))

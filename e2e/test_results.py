@@ -8,15 +8,14 @@ from playwright.sync_api import expect
 from e2e.conftest import sign_in
 from quiz.db import utcnow
 from quiz.invigilation import service as invigilation
-from quiz.simulate import simulate
 from tests import factories
 
 SIMULATED = 35
 
 
-def test_a_results_officer_releases_downloads_and_reads_the_reports(new_context, db, world, tmp_path):
+def test_a_results_officer_releases_downloads_and_reads_the_reports(new_context, db, world, tmp_path, simulate_past):
     officer = factories.make_user(db, "rita", role="results_officer")
-    simulate(db, world.sitting, SIMULATED, seed=3, start=utcnow() - timedelta(hours=2))
+    simulate_past(world.sitting, SIMULATED, seed=3, start=utcnow() - timedelta(hours=2))
     invigilation.close_sitting(db, world.sitting, officer, utcnow(), timedelta(seconds=2))
     db.commit()
 

@@ -10,7 +10,6 @@ from playwright.sync_api import expect
 from e2e.conftest import sign_in
 from quiz.db import utcnow
 from quiz.invigilation import service as invigilation
-from quiz.simulate import simulate
 from tests import factories
 
 # The flags, most serious first, as the page names them.
@@ -47,8 +46,8 @@ def open_results(new_context, world):
 
 # --- 7. the results page ---------------------------------------------------------------------------
 
-def test_the_results_page_uses_the_candidates_words_and_sets_the_voided_attempt_apart(new_context, db, officer):
-    simulate(db, officer.sitting, 35, seed=3, start=utcnow() - timedelta(hours=2))
+def test_the_results_page_uses_the_candidates_words_and_sets_the_voided_attempt_apart(new_context, db, officer, simulate_past):
+    simulate_past(officer.sitting, 35, seed=3, start=utcnow() - timedelta(hours=2))
     close(db, officer)
     page = open_results(new_context, officer)
 
@@ -76,8 +75,8 @@ def test_the_results_page_uses_the_candidates_words_and_sets_the_voided_attempt_
 
 # --- 10. the response-level export -----------------------------------------------------------------
 
-def test_the_response_export_keeps_the_voided_attempt_marked_and_unscored(new_context, db, officer):
-    simulate(db, officer.sitting, 3, seed=4, start=utcnow() - timedelta(hours=2))
+def test_the_response_export_keeps_the_voided_attempt_marked_and_unscored(new_context, db, officer, simulate_past):
+    simulate_past(officer.sitting, 3, seed=4, start=utcnow() - timedelta(hours=2))
     close(db, officer)
     page = open_results(new_context, officer)
     with page.expect_download() as download:
@@ -93,8 +92,8 @@ def test_the_response_export_keeps_the_voided_attempt_marked_and_unscored(new_co
 
 # --- 6. the item analysis --------------------------------------------------------------------------
 
-def test_the_item_analysis_puts_the_worst_first_can_be_filtered_and_keeps_its_labels_apart(new_context, db, officer):
-    simulate(db, officer.sitting, 200, seed=11, start=utcnow() - timedelta(hours=3))
+def test_the_item_analysis_puts_the_worst_first_can_be_filtered_and_keeps_its_labels_apart(new_context, db, officer, simulate_past):
+    simulate_past(officer.sitting, 200, seed=11, start=utcnow() - timedelta(hours=3))
     close(db, officer)
     page = open_results(new_context, officer)
     page.get_by_role("link", name="item analysis for 2794-03/315").click()
