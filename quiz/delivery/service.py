@@ -8,7 +8,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from quiz import audit
@@ -405,8 +405,20 @@ class FlagResult:
 # --- finishing ---------------------------------------------------------------------------------
 
 def submit(session: Session, attempt: Attempt, now: datetime, reason: str, actor=None) -> Attempt:
-    """Close the attempt and score it; submitting twice changes nothing."""
+    """Close the attempt and score it; submitting twice changes nothing.
+
+    Finishing is a conditional write: only an attempt still in progress in the database becomes
+    submitted. When another process (the sweep, a second tab) finished it first, this one's copy
+    may be out of date; it then does nothing, writes no audit event, and reloads what stands.
+    """
     if attempt.status != "in_progress":
+        return attempt
+    claimed = session.execute(
+        update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "in_progress")
+        .values(status="submitted", submitted_at=now, submitted_reason=reason)
+        .execution_options(synchronize_session=False))
+    if claimed.rowcount != 1:
+        session.refresh(attempt)
         return attempt
     if attempt.on_break_since is not None:
         breaks.end_break(session, attempt, actor, now, reason=f"submitted ({reason})")

@@ -38,8 +38,10 @@
   function rows() { return Array.prototype.slice.call(tbody.querySelectorAll("tr[data-candidate-id]")); }
   function mmss(seconds) {
     if (seconds === null || seconds === undefined || seconds === "") { return "–"; }
+    // As the time_left filter and the candidate's page: h:mm:ss from an hour.
     var s = Math.max(0, Math.ceil(seconds));
-    return Math.floor(s / 60) + ":" + String(s % 60).padStart(2, "0");
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60);
+    return (h ? h + ":" + String(m).padStart(2, "0") : String(m)) + ":" + String(s % 60).padStart(2, "0");
   }
   function agoWords(seconds) {
     var s = Math.max(0, Math.floor(seconds));

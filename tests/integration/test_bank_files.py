@@ -161,3 +161,19 @@ def test_the_export_pages_bank_files_download_holds_the_files_quiz_bank_export_w
     zipfile.ZipFile(io.BytesIO(download.data)).extractall(tmp_path / "web")
     cli("bank", "export", CODE, "-o", tmp_path / "command")
     assert bank_files(tmp_path / "web") == bank_files(tmp_path / "command")
+
+
+def test_the_export_pages_bank_files_hold_every_status_with_the_pages_default_choice_as_the_command_does(
+        cli, loaded, client, auth, session, people, tmp_path):
+    pat, _ = people
+    workflow.create_draft(session, bank=CODE, criterion="1.1", author=pat, now=utcnow(),
+                          content=new_content(session, "1.1"))  # a draft: not live
+    factories.make_user(session, "wendy", role="item_writer")
+    session.commit()
+    auth.login("wendy")
+    download = client.post(f"/bank/{CODE}/export/download", data={
+        "format": "yaml", "status": ["live"]})  # as the page comes, live ticked
+    assert download.status_code == 200
+    zipfile.ZipFile(io.BytesIO(download.data)).extractall(tmp_path / "web")
+    cli("bank", "export", CODE, "-o", tmp_path / "command")
+    assert bank_files(tmp_path / "web") == bank_files(tmp_path / "command")

@@ -3,6 +3,8 @@ from datetime import timedelta
 
 from sqlalchemy import select
 
+from quiz.audit import AuditEvent
+from quiz.db import begin_write
 from quiz.delivery import service
 from quiz.delivery.models import Attempt
 from quiz.itembank.models import ItemVersion
@@ -99,3 +101,26 @@ def test_finalising_twice_changes_nothing(session, started):
     first = session.get(Attempt, started.id).submitted_at
     assert service.finalise_expired(session, later + timedelta(minutes=5), GRACE) == []
     assert session.get(Attempt, started.id).submitted_at == first
+
+
+def test_a_past_due_attempt_finished_by_the_sweep_is_not_finished_again_by_a_stale_session(
+        app, session, started):
+    sessions = app.extensions["quiz.request_sessions"]
+    past_due = started.started_at + timedelta(minutes=45) + GRACE
+    with sessions() as candidate:
+        stale = candidate.get(Attempt, started.id)
+        candidate.commit()  # it read the attempt in progress; its copy is kept
+        with sessions() as sweep:
+            assert service.finalise_expired(sweep, past_due, GRACE) == [started.id]
+            sweep.commit()
+        begin_write(candidate)
+        assert stale.status == "in_progress"  # what the ORM hid: a copy that is out of date
+        service.submit(candidate, stale, past_due + timedelta(seconds=5), "candidate")
+        candidate.commit()
+        assert (stale.status, stale.submitted_reason) == ("submitted", "time")
+    submitted = session.scalars(select(AuditEvent).where(
+        AuditEvent.action == "attempt_submitted", AuditEvent.attempt_id == started.id)).all()
+    assert [event.reason for event in submitted] == ["time"]
+    attempt = session.get(Attempt, started.id)
+    session.refresh(attempt)
+    assert (attempt.submitted_reason, attempt.submitted_at) == ("time", past_due)
