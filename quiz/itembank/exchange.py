@@ -154,13 +154,25 @@ def _check_draft(session, workflow, record, planned, content, notes) -> None:
 
 def _left_out(workflow, problems, content, notes):
     """Return content without the Range points or form this bank does not know, noting each;
-    raise InvalidItem again if anything else is wrong."""
+    raise InvalidItem again if anything else is wrong.
+
+    Only the Range points named in a problem are left out; the item keeps the ones it names that
+    the bank knows.
+    """
     if not problems or any(p.field not in LEFT_FOR_THE_WRITER for p in problems):
         raise workflow.InvalidItem(problems)
     notes += [f"{p.message}: left out, for the writer to give before review" for p in problems]
-    absent = {LEFT_FOR_THE_WRITER[p.field]: fields.FIELDS_BY_NAME[p.field].kind.absent
-              for p in problems}
-    return replace(content, **absent)
+    changes = {}
+    for name in {p.field for p in problems}:
+        attribute, absent = LEFT_FOR_THE_WRITER[name], fields.FIELDS_BY_NAME[name].kind.absent
+        wrong = {p.part for p in problems if p.field == name}
+        if name == "range" and None not in wrong:
+            kept = tuple(one for position, one in enumerate(getattr(content, attribute))
+                         if position not in wrong)
+            changes[attribute] = kept or absent
+        else:
+            changes[attribute] = absent
+    return replace(content, **changes)
 
 
 @dataclass(frozen=True)

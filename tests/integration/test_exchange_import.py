@@ -151,6 +151,29 @@ def test_a_csv_export_carries_range_points_and_form_and_a_dry_run_says_which_wou
     assert counts(session) == before
 
 
+def test_an_unknown_range_point_is_left_out_and_the_items_known_points_are_kept(
+        cli, session, shipped, tmp_path):
+    load_banks(session, shipped, factories.MORNING)
+    session.commit()
+    out = tmp_path / "bank.csv"
+    assert cli("bank", "export", CODE, "--format", "csv", "-o", out).exit_code == 0
+    rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    _empty_the_bank(session)
+    known = rows[0]["range"].split("; ")[0]
+    rows[0]["range"] = f"{known}; 1.1/not-in-the-handbook"
+    with out.open("w", encoding="utf-8", newline="") as changed:
+        writer = csv.DictWriter(changed, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows[:1])
+
+    result = cli("bank", "import", out, "--bank", CODE)
+    assert result.exit_code == 0, result.output
+    assert ("range point '1.1/not-in-the-handbook' is not in range.yaml: left out, for the writer "
+            "to give before review") in result.output
+    session.expire_all()
+    draft = session.scalars(select(Item)).one()
+    assert draft.latest_version.range_ids == [known]
+
 HOSTILE = {
     "an external entity": (lambda tmp: xxe(str(tmp / "secret.txt")), "declares a DTD"),
     "billion laughs": (lambda tmp: billion_laughs(), "declares a DTD"),
