@@ -72,7 +72,8 @@ def board_row(ivy, exam, name):
     return next(row for row in rows if row["name"] == name)
 
 
-def test_a_status_poll_writes_nothing_to_the_database(alice, engine, started, clock):
+def test_a_status_poll_writes_nothing_to_the_database(alice, engine, started, clock,
+                                                      quiet_flusher):
     clock.advance(minutes=1)
     with statements(engine) as seen:
         response = alice.get(f"/api/attempts/{started.id}/status")
@@ -81,7 +82,8 @@ def test_a_status_poll_writes_nothing_to_the_database(alice, engine, started, cl
     assert presence.pending(engine) == {started.id: clock()}
 
 
-def test_a_question_page_view_writes_nothing_to_the_database(alice, engine, started, clock):
+def test_a_question_page_view_writes_nothing_to_the_database(alice, engine, started, clock,
+                                                             quiet_flusher):
     clock.advance(minutes=1)
     with statements(engine) as seen:
         response = alice.get(f"/attempts/{started.id}/q/2")
