@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from quiz import audit
 from quiz.itembank import fields, formats
+from quiz.itembank.domain import STATUSES
 from quiz.itembank.formats import ExchangeItem, FormatError, Skipped
 from quiz.itembank.formats.plan import TagMap, plan_import
 from quiz.itembank.models import Item, ItemVersion
@@ -187,11 +188,15 @@ class Export:
 
 def export_bank(session: Session, *, bank: str, format_name: str, actor=None, now: datetime,
                 statuses: tuple[str, ...] = EXPORT_STATUSES, via: str = "") -> Export:
-    """Write a bank's items of the given statuses in a format, and record that it left."""
+    """Write a bank's items of the given statuses in a format, and record that it left.
+
+    A format that holds every item with its status (bank files) is given every status."""
     record = get_blueprint(session, bank)
     fmt = formats.get(format_name)
     if not fmt.can_write:
         raise FormatError(f"{fmt.title} can be imported but not exported")
+    if fmt.every_status:
+        statuses = STATUSES
     items = exchange_items(session, record.code, statuses)
     data = fmt.write(items, record.to_domain(), record.range_list())
     audit.record(session, now, "bank_export", actor, bank=record.code, format=fmt.name,

@@ -100,8 +100,6 @@ def export_download(code: str):
     statuses = tuple(request.form.getlist("status")) or ("live",)
     if not set(statuses) <= {s for s, _ in STATUSES}:
         raise BadRequest("Choose statuses from the export page.")
-    if format_name == "yaml":  # bank files hold every item with its status, as `quiz bank export`
-        statuses = tuple(s for s, _ in STATUSES)
     export = export_bank(db(), bank=record.code, format_name=format_name, actor=current_user,
                          now=now(), statuses=statuses, via="web")
     db().commit()

@@ -114,6 +114,7 @@ class Format(Protocol):
     mimetype: str
     can_read: bool
     can_write: bool
+    every_status: bool  # writes every item with its status, whatever statuses are asked for
 
     def recognises(self, sample: Sample) -> bool:
         """Return whether a file with this sample is in this format."""

@@ -37,6 +37,7 @@ class Gift:
     mimetype = "text/plain"
     can_read = True
     can_write = True
+    every_status = False
 
     def recognises(self, sample: Sample) -> bool:
         """Return whether the text has a GIFT answer block or category line."""

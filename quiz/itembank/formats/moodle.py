@@ -42,6 +42,7 @@ class MoodleXml:
     mimetype = "application/xml"
     can_read = True
     can_write = True
+    every_status = False
 
     def recognises(self, sample: Sample) -> bool:
         """Return whether the file is XML whose root is <quiz>."""

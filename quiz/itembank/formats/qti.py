@@ -29,6 +29,7 @@ class QtiFormat:
     mimetype = "application/zip"
     can_read = True
     can_write = True
+    every_status = False
 
     def __init__(self, name: str, title: str, dialect: Dialect, roots: tuple[str, ...],
                  package_versions: tuple[str, ...]):

@@ -108,6 +108,7 @@ class Csv:
     mimetype = "text/csv"
     can_read = True
     can_write = True
+    every_status = False
 
     def recognises(self, sample: Sample) -> bool:
         """Return whether the first line is a header with the required columns."""
@@ -165,6 +166,7 @@ class Xlsx:
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     can_read = True
     can_write = False
+    every_status = False
 
     def recognises(self, sample: Sample) -> bool:
         """Return whether the zip is an Excel workbook."""

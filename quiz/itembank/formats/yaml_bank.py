@@ -69,6 +69,7 @@ class YamlBank:
     mimetype = "application/zip"
     can_read = False
     can_write = True
+    every_status = True  # bank files hold every item, as `quiz bank export` writes them
 
     def recognises(self, sample: Sample) -> bool:
         """Bank files are loaded, not imported."""
