@@ -40,6 +40,31 @@ def booked_sittings(session: Session, candidate: User) -> list[tuple[Sitting, At
     return [(sitting, attempts.get(sitting.id)) for sitting in sittings]
 
 
+# A sitting due to open within this long counts as today's: its keycode page can be read before
+# the invigilator opens it, and Start says to wait until then.
+LANDING_AHEAD = timedelta(hours=12)
+
+
+def sitting_to_land_on(session: Session, candidate_id: int, now: datetime) -> int | None:
+    """Return the sitting a candidate should land on after signing in, or None for their list.
+
+    In an exam hall candidates sign in, then wait on the keycode page until the invigilator
+    reads the keycode out. So a candidate booked on exactly one sitting that is open or due to
+    open within LANDING_AHEAD, not yet over, and not already finished by them, goes straight to
+    it (its join page sends one already started on to their attempt); with none or several, the
+    list of their tests. One query.
+    """
+    finished = (select(Attempt.id).where(Attempt.sitting_id == Sitting.id,
+                                         Attempt.candidate_id == candidate_id,
+                                         Attempt.status != "in_progress").exists())
+    found = session.scalars(
+        select(Sitting.id).join(Booking, Booking.sitting_id == Sitting.id)
+        .where(Booking.candidate_id == candidate_id, Sitting.status.in_(("scheduled", "open")),
+               Sitting.ends_at > now, Sitting.starts_at <= now + LANDING_AHEAD, ~finished)
+        .limit(2)).all()
+    return found[0] if len(found) == 1 else None
+
+
 def sitting_for_candidate(session: Session, sitting_id: int, candidate: User) -> Sitting:
     """Return a sitting the candidate is booked on, or raise NotFound."""
     return booking_for_candidate(session, sitting_id, candidate).sitting
