@@ -21,17 +21,21 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from quiz.accounts.models import User
+from quiz.accounts.models import ROLE_TITLES, User
 from quiz.db import UTCDateTime, begin_write
 from quiz.delivery import answers, presence, present
 from quiz.delivery.clock import AttemptClock
-from quiz.delivery.models import Attempt, AttemptQuestion, clock_of
+from quiz.delivery.models import Attempt, AttemptQuestion, Sitting, clock_of
 from quiz.invigilation.messages import RoomMessage
+from quiz.itembank.models import BlueprintRecord, ItemVersion
 
 _attempt = Attempt.__table__
 _user = User.__table__
 _question = AttemptQuestion.__table__
 _message = RoomMessage.__table__
+_sitting = Sitting.__table__
+_blueprint = BlueprintRecord.__table__
+_version = ItemVersion.__table__
 
 _ATTEMPT_COLUMNS = ("id", "sitting_id", "candidate_id", "status", "submitted_reason", "started_at",
                     "duration_seconds", "extra_seconds", "paused_seconds", "paused_since",
@@ -122,6 +126,21 @@ _READ_ATTEMPT = _attempt_of_candidate()
 # The status: the attempt, the account, and how many questions there are and are answered.
 _READ_STATUS = _attempt_of_candidate().add_columns(
     _count(_question.c.chosen).label("answered"), _count(_question.c.id).label("questions"))
+# A question page: the attempt, the account as the page's header shows it, and the test's name.
+_READ_FOR_PAGE = (
+    _attempt_of_candidate()
+    .add_columns(_user.c.full_name, _user.c.large_text, _user.c.high_contrast,
+                 _blueprint.c.code.label("test_code"), _blueprint.c.title.label("test_title"))
+    .join(_sitting, _sitting.c.id == _attempt.c.sitting_id)
+    .join(_blueprint, _blueprint.c.id == _sitting.c.blueprint_id))
+# The whole paper in order: each question's own columns with its version's stem and options.
+_PAPER = (
+    select(_question.c.position, _question.c.option_order, _question.c.chosen,
+           _question.c.flagged, _question.c.seq, _question.c.flag_seq, _version.c.stem,
+           _version.c.options)
+    .join(_version, _version.c.id == _question.c.item_version_id)
+    .where(_question.c.attempt_id == bindparam("attempt_id"))
+    .order_by(_question.c.position))
 _MESSAGES = (
     select(_message.c.id, _message.c.body, _message.c.sender_name, _message.c.sent_at,
            _message.c.attempt_id)
@@ -235,3 +254,60 @@ def stream_topic(session: Session, who: tuple[int, str], attempt_id: int, now: d
         return None
     attempt = AttemptRow.of(row)
     return None if attempt.is_due(now, grace) else attempt
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in candidate as a page's header shows them (base.html's `viewer`), read with
+    their attempt instead of by Flask-Login's user loader."""
+
+    full_name: str
+    role: str
+    large_text: bool
+    high_contrast: bool
+    is_authenticated: bool = True
+
+    @property
+    def role_title(self) -> str:
+        """Return the role as people say it (User.role_title)."""
+        return ROLE_TITLES.get(self.role, self.role)
+
+
+@dataclass(frozen=True)
+class QuestionPage:
+    """What a question page shows, read in three SELECTs: the attempt with the account and the
+    test's name, the paper's rows in order, and the room's messages."""
+
+    attempt: AttemptRow
+    viewer: Viewer
+    test_name: str
+    questions: list
+    messages: list
+
+
+def question_page(session: Session, who: tuple[int, str], attempt_id: int, position: int,
+                  now: datetime, grace: timedelta) -> QuestionPage | None:
+    """Return what the signed-in candidate's question page shows, reading only; or None when
+    the general path must answer (no such question, an attempt finished or due, a revoked
+    session: it redirects, submits or refuses as it always has)."""
+    user_id, version = who
+    connection = session.connection()
+    row = connection.execute(_READ_FOR_PAGE, {"attempt_id": attempt_id,
+                                              "user_id": user_id}).first()
+    if row is None or not holds_session(row, version):
+        session.rollback()
+        return None
+    attempt = AttemptRow.of(row)
+    if not attempt.is_open or attempt.is_due(now, grace):
+        session.rollback()
+        return None
+    questions = connection.execute(_PAPER, {"attempt_id": attempt.id}).all()
+    if not 1 <= position <= len(questions):
+        session.rollback()
+        return None
+    messages = connection.execute(_MESSAGES, {"sitting_id": attempt.sitting_id,
+                                              "attempt_id": attempt.id}).all()
+    session.rollback()  # only read: end the read transaction now
+    presence.note_heard(attempt.id, now)  # written in a batch, not by this request
+    viewer = Viewer(row.full_name, row.user_role, bool(row.large_text), bool(row.high_contrast))
+    return QuestionPage(attempt, viewer, f"{row.test_code} {row.test_title}", questions, messages)

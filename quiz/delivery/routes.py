@@ -111,9 +111,37 @@ def resume(attempt_id: int):
 
 
 @bp.route("/attempts/<int:attempt_id>/q/<int:position>", methods=["GET", "POST"])
-@role_required("candidate")
 def question(attempt_id: int, position: int):
-    """Show one question; without JavaScript, the form posts the answer and moves on."""
+    """Show one question; without JavaScript, the form posts the answer and moves on.
+
+    Showing it is lean (fastpath.question_page: three Core SELECTs, no ORM object, nobody
+    loaded by Flask-Login); anything out of the ordinary goes the general way."""
+    who = signed_in() if request.method == "GET" else None
+    if who is not None:
+        moment = now()
+        page = fastpath.question_page(db(), who, attempt_id, position, moment, _grace())
+        if page is not None:
+            return _question_page(page, position, moment)
+    return _question(attempt_id, position)
+
+
+def _question_page(page: fastpath.QuestionPage, position: int, moment):
+    attempt, questions = page.attempt, page.questions
+    # The page carries the whole paper, so its script need not fetch /paper (docs/pages.md).
+    paper = present.paper_of(attempt, questions, page.messages, moment)
+    paper["status"]["result_url"] = url_for("delivery.result", attempt_id=attempt.id)
+    shown = questions[position - 1]
+    return render_template(
+        "delivery/question.html", attempt=attempt, viewer=page.viewer, test_name=page.test_name,
+        q=present.screen(shown, shown.option_order, shown.position, shown.chosen, shown.flagged),
+        total=len(questions), nav=present.navigator(attempt, questions), paper=paper,
+        timing=present.timing(attempt, moment), state=present.attempt_state(attempt, moment))
+
+
+@role_required("candidate")
+def _question(attempt_id: int, position: int):
+    """A question by the general path: answering without JavaScript, and whatever the lean
+    page leaves to it."""
     session = db()
     attempt = _attempt(attempt_id, lock=request.method == "POST")
     if attempt.status != "in_progress":
