@@ -180,7 +180,9 @@ def _assemble(sitting: Sitting, seed: int | None = None, session: Session | None
 def keycode_matches(sitting: Sitting, keycode: str | None) -> bool:
     """Return whether the typed keycode is the sitting's (spaces and case do not matter)."""
     typed = "".join((keycode or "").split()).upper()
-    return bool(sitting.keycode) and secrets.compare_digest(typed, sitting.keycode)
+    # As bytes: compare_digest refuses str with letters outside ASCII (a 500 for "ÄBC123").
+    return bool(sitting.keycode) and secrets.compare_digest(typed.encode(),
+                                                            sitting.keycode.encode())
 
 
 @dataclass(frozen=True)
