@@ -21,12 +21,15 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from quiz.accounts.models import ROLE_TITLES, User
+from quiz.accounts.models import ROLE_TITLES, Throttle, User
+from quiz.accounts.throttle import Source, SourceBucket
 from quiz.db import UTCDateTime, begin_write
-from quiz.delivery import answers, presence, present
+from quiz.delivery import answers, presence, present, service
 from quiz.delivery.clock import AttemptClock
-from quiz.delivery.models import Attempt, AttemptQuestion, Sitting, clock_of
+from quiz.delivery.models import Attempt, AttemptQuestion, Booking, Sitting, clock_of
+from quiz.errors import NotAllowed
 from quiz.invigilation.messages import RoomMessage
+from quiz.itembank.domain import Blueprint
 from quiz.itembank.models import BlueprintRecord, ItemVersion
 
 _attempt = Attempt.__table__
@@ -36,6 +39,8 @@ _message = RoomMessage.__table__
 _sitting = Sitting.__table__
 _blueprint = BlueprintRecord.__table__
 _version = ItemVersion.__table__
+_booking = Booking.__table__
+_throttle = Throttle.__table__
 
 _ATTEMPT_COLUMNS = ("id", "sitting_id", "candidate_id", "status", "submitted_reason", "started_at",
                     "duration_seconds", "extra_seconds", "paused_seconds", "paused_since",
@@ -311,3 +316,132 @@ def question_page(session: Session, who: tuple[int, str], attempt_id: int, posit
     presence.note_heard(attempt.id, now)  # written in a batch, not by this request
     viewer = Viewer(row.full_name, row.user_role, bool(row.large_text), bool(row.high_contrast))
     return QuestionPage(attempt, viewer, f"{row.test_code} {row.test_title}", questions, messages)
+
+
+# A start, before the lock: the account, the booking, the sitting and its blueprint, in one SELECT.
+_READ_FOR_START = (
+    select(_user.c.id, _user.c.username, _user.c.extra_time_percent, _user.c.rest_break_minutes,
+           *_WHO, _sitting.c.id.label("sitting_id"), _sitting.c.keycode,
+           _sitting.c.duration_seconds.label("sitting_duration_seconds"),
+           _blueprint.c.spec, _blueprint.c.duration_seconds.label("blueprint_duration_seconds"),
+           _blueprint.c.pass_mark_percent)
+    .join(_booking, _booking.c.candidate_id == _user.c.id)
+    .join(_sitting, _sitting.c.id == _booking.c.sitting_id)
+    .join(_blueprint, _blueprint.c.id == _sitting.c.blueprint_id)
+    .where(_user.c.id == bindparam("user_id"), _booking.c.sitting_id == bindparam("sitting_id")))
+
+
+def _throttle_column(kind: str, target, column):
+    return (select(column).where(_throttle.c.kind == kind, _throttle.c.target == target)
+            .scalar_subquery())
+
+
+# Under the lock (the booking's row on PostgreSQL; SQLite's write lock): what every check reads,
+# again, in one SELECT: the booking and sitting, any attempt already started, the account's
+# wrong-keycode count and the source address's bucket.
+_READ_UNDER_LOCK = (
+    select(_booking.c.id.label("booking_id"), _booking.c.admitted_at, _sitting.c.status,
+           _sitting.c.keycode, _sitting.c.starts_at, _sitting.c.ends_at, _sitting.c.opened_at,
+           select(_attempt.c.id).where(_attempt.c.sitting_id == _sitting.c.id,
+                                       _attempt.c.candidate_id == bindparam("user_id"))
+           .scalar_subquery().label("attempt_id"),
+           _throttle_column("keycode", bindparam("account"), _throttle.c.failures)
+           .label("account_failures"),
+           _throttle_column("keycode-source", bindparam("address"), _throttle.c.failures)
+           .label("source_failures"),
+           _throttle_column("keycode-source", bindparam("address"), _throttle.c.last_failure_at)
+           .label("source_last_failure_at"))
+    .join(_sitting, _sitting.c.id == _booking.c.sitting_id)
+    .where(_booking.c.sitting_id == bindparam("sitting_id"),
+           _booking.c.candidate_id == bindparam("user_id"))
+    .with_for_update(of=_booking))
+_ADMIT = (update(_booking).where(_booking.c.id == bindparam("booking_id"))
+          .values(admitted_at=bindparam("now", type_=UTCDateTime())))
+
+
+@dataclass(frozen=True)
+class _Sitting:
+    """The sitting's columns attempt_values and the start rules read."""
+
+    id: int
+    duration_seconds: int | None
+    status: str
+    keycode: str | None
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """The account's columns attempt_values and the audit event read."""
+
+    id: int
+    username: str
+    extra_time_percent: int | None
+    rest_break_minutes: int | None
+
+
+@dataclass(frozen=True)
+class _BlueprintFigures:
+    duration_seconds: int
+    pass_mark_percent: float
+
+
+def start(session: Session, who: tuple[int, str], sitting_id: int, keycode: str | None,
+          now: datetime, source: Source, seed: int | None = None) -> service.Started | None:
+    """Start the signed-in candidate's attempt on the right keycode, committed; or return None,
+    having changed nothing, for the general path (service.admit_and_start) to answer.
+
+    The ordinary case only: an active candidate's session, booked, typing the sitting's keycode,
+    with no wrong keycodes counted against the account and the source address free to guess.
+    The rules are service.admit_and_start's, made on the same columns: the paper is assembled
+    from the cached bank before the lock; under it one SELECT reads again everything the checks
+    need, then one UPDATE admits (if not admitted since the sitting opened) and three INSERTs
+    write the attempt, its questions and the trail. Anything else (no keycode, a wrong one, a
+    sitting not open or outside its window, a counted guess, a revoked session) is the general
+    path's, which refuses, counts or admits exactly as it always has.
+    """
+    user_id, version = who
+    keycode = "".join((keycode or "").split())
+    connection = session.connection()
+    row = connection.execute(_READ_FOR_START, {"user_id": user_id, "sitting_id": sitting_id}).first()
+    if row is None or not holds_session(row, version) or not keycode \
+            or not service.keycode_matches(row, keycode):
+        session.rollback()
+        return None
+    blueprint = Blueprint.from_dict(row.spec)
+    paper = service.assemble_paper(session, blueprint, seed)  # reads only: before the lock
+    begin_write(session)
+    connection = session.connection()
+    held = connection.execute(_READ_UNDER_LOCK, {
+        "user_id": user_id, "sitting_id": sitting_id, "account": f"user:{user_id}",
+        "address": source.address}).first()
+    if held is None:
+        session.rollback()
+        return None
+    if held.attempt_id is not None:  # pressed Start twice, or started on another browser
+        session.rollback()
+        return service.Started(held.attempt_id, resumed=True)
+    sitting = _Sitting(sitting_id, row.sitting_duration_seconds, held.status, held.keycode,
+                       held.starts_at, held.ends_at)
+    source_bucket = SourceBucket(held.source_failures or 0, held.source_last_failure_at,
+                                 source.burst, source.interval)
+    if held.account_failures or source_bucket.wait(now) or not _can_start(sitting, now) \
+            or not service.keycode_matches(sitting, keycode):
+        session.rollback()
+        return None
+    if not service.admitted_since_opened(held.admitted_at, held.opened_at):
+        connection.execute(_ADMIT, {"booking_id": held.booking_id, "now": now})
+    candidate = _Candidate(row.id, row.username, row.extra_time_percent, row.rest_break_minutes)
+    figures = _BlueprintFigures(row.blueprint_duration_seconds, row.pass_mark_percent)
+    attempt_id = service.insert_attempt(session, sitting, candidate, now, paper, figures)
+    session.commit()
+    return service.Started(attempt_id, resumed=False)
+
+
+def _can_start(sitting: _Sitting, now: datetime) -> bool:
+    try:
+        service.check_can_start(sitting, now)
+    except NotAllowed:
+        return False
+    return True

@@ -54,11 +54,34 @@ def dashboard():
 
 
 @bp.route("/sittings/<int:sitting_id>/join", methods=["GET", "POST"])
-@role_required("candidate")
 def join(sitting_id: int):
     """The test's instructions and the keycode on one page. Start checks the keycode, admits the
     candidate and starts their attempt in one request, then goes straight to the first question;
-    the clock starts only then, after the candidate has read the instructions."""
+    the clock starts only then, after the candidate has read the instructions.
+
+    The Start of a whole hall comes in the same minute, so its ordinary case is lean
+    (fastpath.start: Core statements, no ORM object, nobody loaded by Flask-Login); anything
+    else, and the page itself, goes the general way."""
+    who = signed_in() if request.method == "POST" else None
+    if who is not None:
+        form = KeycodeForm()
+        if form.validate_on_submit():
+            started = fastpath.start(db(), who, sitting_id, form.keycode.data, now(),
+                                     guess_source())
+            if started is not None:
+                return _after_start(started)
+    return _join(sitting_id)
+
+
+def _after_start(started: service.Started):
+    if started.resumed:
+        return redirect(url_for("delivery.resume", attempt_id=started.attempt_id), 303)
+    return redirect(url_for("delivery.question", attempt_id=started.attempt_id, position=1), 303)
+
+
+@role_required("candidate")
+def _join(sitting_id: int):
+    """The keycode page, and Start by the general path."""
     session = db()
     booking = service.booking_for_candidate(session, sitting_id, current_user)
     form = KeycodeForm()
@@ -73,10 +96,7 @@ def join(sitting_id: int):
             status = refused.status
         else:
             session.commit()  # admission is kept on the booking, never in the browser's cookie
-            if started.resumed:
-                return redirect(url_for("delivery.resume", attempt_id=started.attempt_id), 303)
-            return redirect(url_for("delivery.question", attempt_id=started.attempt_id,
-                                    position=1), 303)
+            return _after_start(started)
     elif request.method == "POST":
         status = 400
     else:

@@ -95,8 +95,12 @@ def is_admitted(booking: Booking) -> bool:
     Admission belongs to the candidate's booking on the server, not to a browser: the next
     person to sign in on a shared exam-room PC needs the keycode again, and the candidate can
     sign in again elsewhere without it."""
-    opened_at = booking.sitting.opened_at
-    return booking.admitted_at is not None and (opened_at is None or booking.admitted_at >= opened_at)
+    return admitted_since_opened(booking.admitted_at, booking.sitting.opened_at)
+
+
+def admitted_since_opened(admitted_at: datetime | None, opened_at: datetime | None) -> bool:
+    """Return whether an admission at admitted_at still holds for a sitting opened at opened_at."""
+    return admitted_at is not None and (opened_at is None or admitted_at >= opened_at)
 
 
 def check_can_start(sitting: Sitting, now: datetime) -> None:
@@ -172,7 +176,11 @@ def paper_for(session: Session, sitting: Sitting, now: datetime, seed: int | Non
 
 def _assemble(sitting: Sitting, seed: int | None = None, session: Session | None = None) -> Paper:
     session = session or Session.object_session(sitting)
-    blueprint = sitting.blueprint.to_domain()
+    return assemble_paper(session, sitting.blueprint.to_domain(), seed)
+
+
+def assemble_paper(session: Session, blueprint, seed: int | None = None) -> Paper:
+    """Assemble a fresh paper to a blueprint (the domain's) from its bank's cached live items."""
     seed = secrets.randbelow(2**62) if seed is None else seed
     return assemble(blueprint, live_candidates(session, blueprint.code), seed)
 
