@@ -1,17 +1,17 @@
-"""The requests every candidate makes many times, each in a few small Core statements.
+"""The requests every candidate makes many times, or all at once, each in a few Core statements.
 
-Saving an answer, the status poll and the push stream's reads run through here rather than
-through the ORM: one SELECT finds the attempt of the signed-in candidate together with the
-account's role and session version (the same check the user loader makes, so a revoked session
-is refused as before), the attempt's clock and, for a save, the question; a save then writes one
-UPDATE of the question and one of the attempt and commits. No ORM object is built, no template
-rendered.
+Saving an answer, the status poll, the push stream's reads, the question page and the Start of
+a hall run through here rather than through the ORM: one SELECT finds the attempt (or, for
+Start, the booking) of the signed-in candidate together with the account's role and session
+version (the same check the user loader makes, so a revoked session is refused as before), the
+attempt's clock and, for a save, the question; a save then writes one UPDATE of the question and
+one of the attempt and commits. No ORM object is built, and nobody is loaded by Flask-Login.
 
 Only the ordinary case is decided here. Whatever else happens (not signed in, a revoked
 session, someone else's attempt, a question not on the paper, time run out but not yet
 submitted, a malformed request) the function returns None, having changed nothing, and the
 caller runs the general path (routes.py, service.py), which answers it exactly as it always has.
-The rules are the ones the general path uses: answers.py, clock.py, present.py.
+The rules are the ones the general path uses: answers.py, clock.py, present.py, service.py.
 """
 from __future__ import annotations
 
