@@ -64,6 +64,7 @@ class Candidate:
     browser: Browser
     attempt_id: int | None = None
     token: str = ""
+    join_token: str = ""  # the keycode page's form token, if sign-in landed there
     seq: int = 0
     acked: dict[int, tuple[int, int]] = field(default_factory=dict)  # position -> (seq, choice)
 
@@ -134,7 +135,23 @@ class ExamDayRun:
         done = await self.request(candidate, "sign in", "POST", "/login", expect=(302, 303),
                                   form={"csrf_token": page.token(), "username": candidate.username,
                                         "password": self.exam.password})
-        return done is not None
+        # The page after sign-in is part of signing in: a browser follows the redirect. Today's
+        # server lands a candidate booked on one test on its keycode page, where they wait.
+        landed = ""
+        for _ in range(3):
+            if done is None:
+                return False
+            if done.status == 200:
+                break
+            landed = path_of(done.location)
+            done = await self.request(candidate, "page after sign-in", "GET", landed,
+                                      expect=(200, 302, 303))
+        if done is None:
+            return False
+        if landed.endswith(f"/sittings/{self.exam.sitting_id}/join") \
+                and b'name="keycode"' in done.body:
+            candidate.join_token = done.token()
+        return True
 
     async def start(self, candidate: Candidate, at: float) -> bool:
         """Keycode and Start to the first question: the moment exam day is judged on.
@@ -147,12 +164,16 @@ class ExamDayRun:
         await _sleep_until(at)
         began = time.perf_counter()
         sitting = self.exam.sitting_id
-        join = await self.request(candidate, "keycode page", "GET", f"/sittings/{sitting}/join")
-        if join is None:
-            return False
+        token = candidate.join_token  # already on the keycode page (today's server)
+        if not token:  # from the list of tests: open the keycode page first (before)
+            join = await self.request(candidate, "keycode page", "GET",
+                                      f"/sittings/{sitting}/join")
+            if join is None:
+                return False
+            token = join.token()
         response = await self.request(
             candidate, "start", "POST", f"/sittings/{sitting}/join", expect=(302, 303),
-            form={"csrf_token": join.token(), "keycode": self.exam.keycode})
+            form={"csrf_token": token, "keycode": self.exam.keycode})
         if response is not None and path_of(response.location).endswith("/instructions"):
             page = await self.request(candidate, "instructions", "GET", path_of(response.location))
             if page is None:

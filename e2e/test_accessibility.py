@@ -47,10 +47,14 @@ def test_a_candidates_pages_are_accessible_at_every_step(new_context, world, che
     expect(page.get_by_role("alert")).to_be_visible()
     check(page, "sign-in page showing an error")
 
-    sign_in(page, "alice")
+    sign_in(page, "alice")  # booked on one test today: its keycode page
+    expect(page.get_by_role("heading", name="Before you start")).to_be_visible()
+    check(page, "keycode page with the instructions")
+    page.get_by_role("link", name="All your tests").click()
+    expect(page.get_by_role("heading", name="Your tests")).to_be_visible()
     check(page, "the candidate's tests")
     page.get_by_role("link", name="Enter keycode for Morning sitting").click()
-    check(page, "keycode page with the instructions")
+    expect(page.get_by_role("heading", name="Before you start")).to_be_visible()
     page.get_by_label("Keycode").fill("WRONG9")
     page.get_by_role("button", name="Start the test").click()
     expect(page.get_by_text("That keycode is not right")).to_be_visible()

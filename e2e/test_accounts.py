@@ -10,7 +10,7 @@ def test_a_session_cookie_copied_to_another_browser_dies_when_its_owner_signs_ou
     owner = new_context()
     page = owner.new_page()
     sign_in(page, "alice")
-    expect(page.get_by_role("heading", name="Your tests")).to_be_visible()
+    expect(page.get_by_role("heading", name="Before you start")).to_be_visible()
 
     thief = new_context()
     thief.add_cookies(owner.cookies())

@@ -11,9 +11,9 @@ from quiz.itembank.models import ItemVersion
 from tests.factories import KEYCODE
 
 
-def join_and_start(page, sitting_title="Morning sitting"):
-    """From the candidate's test list, give the keycode and start."""
-    page.get_by_role("link", name=f"Enter keycode for {sitting_title}").click()
+def join_and_start(page):
+    """From the keycode page that signing in leads a candidate booked on one test today to, give
+    the keycode and start."""
     expect(page.get_by_role("heading", name="Before you start")).to_be_visible()
     page.get_by_label("Keycode").fill(KEYCODE.lower())
     page.get_by_role("button", name="Start the test").click()
@@ -35,8 +35,11 @@ def keys_in_display_order(db, attempt):
 
 def test_a_full_sitting_from_sign_in_to_the_result_by_outcome(new_context, db, world):
     page = new_context().new_page()
-    sign_in(page, "alice")
+    sign_in(page, "alice")  # booked on one test today: its keycode page, to wait for the keycode
+    expect(page.get_by_role("heading", name="Before you start")).to_be_visible()
+    page.get_by_role("link", name="All your tests").click()
     expect(page.get_by_role("heading", name="Your tests")).to_be_visible()
+    page.get_by_role("link", name="Enter keycode for Morning sitting").click()
     join_and_start(page)
     attempt = current_attempt(db, world.alice)
     keys = keys_in_display_order(db, attempt)
@@ -85,8 +88,7 @@ def test_a_candidate_resumes_after_the_browser_is_closed_mid_test(new_context, d
     first.close()  # the browser crashes
 
     page = new_context().new_page()  # another browser, a fresh sign-in
-    sign_in(page, "alice")
-    page.get_by_role("link", name="Continue test").click()
+    sign_in(page, "alice")  # lands on the test's keycode page, which carries her on
     expect(page.get_by_text("Question 3 of 30")).to_be_visible()  # first unanswered
     page.get_by_role("link", name="Question 1, answered").click()
     expect(page.locator("#option-2")).to_be_checked()
@@ -103,7 +105,6 @@ def test_an_attempt_that_runs_out_of_time_is_submitted_automatically(new_context
     db.commit()
     page = new_context().new_page()
     sign_in(page, "alice")
-    page.get_by_role("link", name="Enter keycode for Morning sitting").click()
     page.get_by_label("Keycode").fill(KEYCODE)
     page.get_by_role("button", name="Start the test").click()
     page.locator("#option-1").check()

@@ -55,7 +55,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.extensions["quiz.read_sessions"] = make_session_factory(read_only(engine))
 
     csrf.init_app(app)
-    login_manager.init_app(app)
+    # Templates get current_user from quiz.web (lazily): Flask-Login's own context processor
+    # loads the user for every page rendered, even one that already read who is signed in.
+    login_manager.init_app(app, add_context_processor=False)
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Please sign in to continue."
 

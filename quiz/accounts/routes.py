@@ -12,6 +12,7 @@ from quiz.accounts import service
 from quiz.accounts.forms import ChangePasswordForm, FindAccountForm, LoginForm
 from quiz.accounts.models import User
 from quiz.accounts.service import SignInRefused, authenticate
+from quiz.delivery.service import sitting_to_land_on
 from quiz.errors import NotFound
 from quiz.web import db, guess_source, now, role_required
 from quiz.web.forms import ButtonForm
@@ -50,7 +51,7 @@ def login():
         else:
             session.commit()
             _start_session(user)
-            return redirect(_safe_next(request.args.get("next")) or url_for("accounts.home"))
+            return redirect(_safe_next(request.args.get("next")) or _landing(user))
     elif request.method == "POST":
         status = 400
     return render_template("accounts/login.html", form=form), status
@@ -119,6 +120,16 @@ def sign_out_account(user_id: int):
     session.commit()
     flash(f"{user.full_name} ({user.username}) is signed out everywhere.")
     return redirect(url_for("accounts.accounts", q=user.username))
+
+
+def _landing(user: User) -> str:
+    """Where sign-in leads without a `next`: a candidate booked on one test today straight to
+    its keycode page (delivery.service.sitting_to_land_on), everyone else their start page."""
+    if user.role == "candidate":
+        sitting_id = sitting_to_land_on(db(), user.id, now())
+        if sitting_id is not None:
+            return url_for("delivery.join", sitting_id=sitting_id)
+    return url_for("accounts.home")
 
 
 def _start_session(user: User) -> None:

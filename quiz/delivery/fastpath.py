@@ -1,17 +1,17 @@
-"""The requests every candidate makes many times, each in a few small Core statements.
+"""The requests every candidate makes many times, or all at once, each in a few Core statements.
 
-Saving an answer, the status poll and the push stream's reads run through here rather than
-through the ORM: one SELECT finds the attempt of the signed-in candidate together with the
-account's role and session version (the same check the user loader makes, so a revoked session
-is refused as before), the attempt's clock and, for a save, the question; a save then writes one
-UPDATE of the question and one of the attempt and commits. No ORM object is built, no template
-rendered.
+Saving an answer, the status poll, the push stream's reads, the question page and the Start of
+a hall run through here rather than through the ORM: one SELECT finds the attempt (or, for
+Start, the booking) of the signed-in candidate together with the account's role and session
+version (the same check the user loader makes, so a revoked session is refused as before), the
+attempt's clock and, for a save, the question; a save then writes one UPDATE of the question and
+one of the attempt and commits. No ORM object is built, and nobody is loaded by Flask-Login.
 
 Only the ordinary case is decided here. Whatever else happens (not signed in, a revoked
 session, someone else's attempt, a question not on the paper, time run out but not yet
 submitted, a malformed request) the function returns None, having changed nothing, and the
 caller runs the general path (routes.py, service.py), which answers it exactly as it always has.
-The rules are the ones the general path uses: answers.py, clock.py, present.py.
+The rules are the ones the general path uses: answers.py, clock.py, present.py, service.py.
 """
 from __future__ import annotations
 
@@ -21,17 +21,26 @@ from datetime import datetime, timedelta
 from sqlalchemy import bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
-from quiz.accounts.models import User
+from quiz.accounts.models import ROLE_TITLES, Throttle, User
+from quiz.accounts.throttle import Source, SourceBucket
 from quiz.db import UTCDateTime, begin_write
-from quiz.delivery import answers, presence, present
+from quiz.delivery import answers, presence, present, service
 from quiz.delivery.clock import AttemptClock
-from quiz.delivery.models import Attempt, AttemptQuestion, clock_of
+from quiz.delivery.models import Attempt, AttemptQuestion, Booking, Sitting, clock_of
+from quiz.errors import NotAllowed
 from quiz.invigilation.messages import RoomMessage
+from quiz.itembank.domain import Blueprint
+from quiz.itembank.models import BlueprintRecord, ItemVersion
 
 _attempt = Attempt.__table__
 _user = User.__table__
 _question = AttemptQuestion.__table__
 _message = RoomMessage.__table__
+_sitting = Sitting.__table__
+_blueprint = BlueprintRecord.__table__
+_version = ItemVersion.__table__
+_booking = Booking.__table__
+_throttle = Throttle.__table__
 
 _ATTEMPT_COLUMNS = ("id", "sitting_id", "candidate_id", "status", "submitted_reason", "started_at",
                     "duration_seconds", "extra_seconds", "paused_seconds", "paused_since",
@@ -122,6 +131,21 @@ _READ_ATTEMPT = _attempt_of_candidate()
 # The status: the attempt, the account, and how many questions there are and are answered.
 _READ_STATUS = _attempt_of_candidate().add_columns(
     _count(_question.c.chosen).label("answered"), _count(_question.c.id).label("questions"))
+# A question page: the attempt, the account as the page's header shows it, and the test's name.
+_READ_FOR_PAGE = (
+    _attempt_of_candidate()
+    .add_columns(_user.c.full_name, _user.c.large_text, _user.c.high_contrast,
+                 _blueprint.c.code.label("test_code"), _blueprint.c.title.label("test_title"))
+    .join(_sitting, _sitting.c.id == _attempt.c.sitting_id)
+    .join(_blueprint, _blueprint.c.id == _sitting.c.blueprint_id))
+# The whole paper in order: each question's own columns with its version's stem and options.
+_PAPER = (
+    select(_question.c.position, _question.c.option_order, _question.c.chosen,
+           _question.c.flagged, _question.c.seq, _question.c.flag_seq, _version.c.stem,
+           _version.c.options)
+    .join(_version, _version.c.id == _question.c.item_version_id)
+    .where(_question.c.attempt_id == bindparam("attempt_id"))
+    .order_by(_question.c.position))
 _MESSAGES = (
     select(_message.c.id, _message.c.body, _message.c.sender_name, _message.c.sent_at,
            _message.c.attempt_id)
@@ -235,3 +259,189 @@ def stream_topic(session: Session, who: tuple[int, str], attempt_id: int, now: d
         return None
     attempt = AttemptRow.of(row)
     return None if attempt.is_due(now, grace) else attempt
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The signed-in candidate as a page's header shows them (base.html's `viewer`), read with
+    their attempt instead of by Flask-Login's user loader."""
+
+    full_name: str
+    role: str
+    large_text: bool
+    high_contrast: bool
+    is_authenticated: bool = True
+
+    @property
+    def role_title(self) -> str:
+        """Return the role as people say it (User.role_title)."""
+        return ROLE_TITLES.get(self.role, self.role)
+
+
+@dataclass(frozen=True)
+class QuestionPage:
+    """What a question page shows, read in three SELECTs: the attempt with the account and the
+    test's name, the paper's rows in order, and the room's messages."""
+
+    attempt: AttemptRow
+    viewer: Viewer
+    test_name: str
+    questions: list
+    messages: list
+
+
+def question_page(session: Session, who: tuple[int, str], attempt_id: int, position: int,
+                  now: datetime, grace: timedelta) -> QuestionPage | None:
+    """Return what the signed-in candidate's question page shows, reading only; or None when
+    the general path must answer (no such question, an attempt finished or due, a revoked
+    session: it redirects, submits or refuses as it always has)."""
+    user_id, version = who
+    connection = session.connection()
+    row = connection.execute(_READ_FOR_PAGE, {"attempt_id": attempt_id,
+                                              "user_id": user_id}).first()
+    if row is None or not holds_session(row, version):
+        session.rollback()
+        return None
+    attempt = AttemptRow.of(row)
+    if not attempt.is_open or attempt.is_due(now, grace):
+        session.rollback()
+        return None
+    questions = connection.execute(_PAPER, {"attempt_id": attempt.id}).all()
+    if not 1 <= position <= len(questions):
+        session.rollback()
+        return None
+    messages = connection.execute(_MESSAGES, {"sitting_id": attempt.sitting_id,
+                                              "attempt_id": attempt.id}).all()
+    session.rollback()  # only read: end the read transaction now
+    presence.note_heard(attempt.id, now)  # written in a batch, not by this request
+    viewer = Viewer(row.full_name, row.user_role, bool(row.large_text), bool(row.high_contrast))
+    return QuestionPage(attempt, viewer, f"{row.test_code} {row.test_title}", questions, messages)
+
+
+# A start, before the lock: the account, the booking, the sitting and its blueprint, in one SELECT.
+_READ_FOR_START = (
+    select(_user.c.id, _user.c.username, _user.c.extra_time_percent, _user.c.rest_break_minutes,
+           *_WHO, _sitting.c.id.label("sitting_id"), _sitting.c.keycode,
+           _sitting.c.duration_seconds.label("sitting_duration_seconds"),
+           _blueprint.c.spec, _blueprint.c.duration_seconds.label("blueprint_duration_seconds"),
+           _blueprint.c.pass_mark_percent)
+    .join(_booking, _booking.c.candidate_id == _user.c.id)
+    .join(_sitting, _sitting.c.id == _booking.c.sitting_id)
+    .join(_blueprint, _blueprint.c.id == _sitting.c.blueprint_id)
+    .where(_user.c.id == bindparam("user_id"), _booking.c.sitting_id == bindparam("sitting_id")))
+
+
+def _throttle_column(kind: str, target, column):
+    return (select(column).where(_throttle.c.kind == kind, _throttle.c.target == target)
+            .scalar_subquery())
+
+
+# Under the lock (the booking's row on PostgreSQL; SQLite's write lock): what every check reads,
+# again, in one SELECT: the booking and sitting, any attempt already started, the account's
+# wrong-keycode count and the source address's bucket.
+_READ_UNDER_LOCK = (
+    select(_booking.c.id.label("booking_id"), _booking.c.admitted_at, _sitting.c.status,
+           _sitting.c.keycode, _sitting.c.starts_at, _sitting.c.ends_at, _sitting.c.opened_at,
+           select(_attempt.c.id).where(_attempt.c.sitting_id == _sitting.c.id,
+                                       _attempt.c.candidate_id == bindparam("user_id"))
+           .scalar_subquery().label("attempt_id"),
+           _throttle_column("keycode", bindparam("account"), _throttle.c.failures)
+           .label("account_failures"),
+           _throttle_column("keycode-source", bindparam("address"), _throttle.c.failures)
+           .label("source_failures"),
+           _throttle_column("keycode-source", bindparam("address"), _throttle.c.last_failure_at)
+           .label("source_last_failure_at"))
+    .join(_sitting, _sitting.c.id == _booking.c.sitting_id)
+    .where(_booking.c.sitting_id == bindparam("sitting_id"),
+           _booking.c.candidate_id == bindparam("user_id"))
+    .with_for_update(of=_booking))
+_ADMIT = (update(_booking).where(_booking.c.id == bindparam("booking_id"))
+          .values(admitted_at=bindparam("now", type_=UTCDateTime())))
+
+
+@dataclass(frozen=True)
+class _Sitting:
+    """The sitting's columns attempt_values and the start rules read."""
+
+    id: int
+    duration_seconds: int | None
+    status: str
+    keycode: str | None
+    starts_at: datetime
+    ends_at: datetime
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    """The account's columns attempt_values and the audit event read."""
+
+    id: int
+    username: str
+    extra_time_percent: int | None
+    rest_break_minutes: int | None
+
+
+@dataclass(frozen=True)
+class _BlueprintFigures:
+    duration_seconds: int
+    pass_mark_percent: float
+
+
+def start(session: Session, who: tuple[int, str], sitting_id: int, keycode: str | None,
+          now: datetime, source: Source, seed: int | None = None) -> service.Started | None:
+    """Start the signed-in candidate's attempt on the right keycode, committed; or return None,
+    having changed nothing, for the general path (service.admit_and_start) to answer.
+
+    The ordinary case only: an active candidate's session, booked, typing the sitting's keycode,
+    with no wrong keycodes counted against the account and the source address free to guess.
+    The rules are service.admit_and_start's, made on the same columns: the paper is assembled
+    from the cached bank before the lock; under it one SELECT reads again everything the checks
+    need, then one UPDATE admits (if not admitted since the sitting opened) and three INSERTs
+    write the attempt, its questions and the trail. Anything else (no keycode, a wrong one, a
+    sitting not open or outside its window, a counted guess, a revoked session) is the general
+    path's, which refuses, counts or admits exactly as it always has.
+    """
+    user_id, version = who
+    keycode = "".join((keycode or "").split())
+    connection = session.connection()
+    row = connection.execute(_READ_FOR_START, {"user_id": user_id, "sitting_id": sitting_id}).first()
+    if row is None or not holds_session(row, version) or not keycode \
+            or not service.keycode_matches(row, keycode):
+        session.rollback()
+        return None
+    blueprint = Blueprint.from_dict(row.spec)
+    paper = service.assemble_paper(session, blueprint, seed)  # reads only: before the lock
+    begin_write(session)
+    connection = session.connection()
+    held = connection.execute(_READ_UNDER_LOCK, {
+        "user_id": user_id, "sitting_id": sitting_id, "account": f"user:{user_id}",
+        "address": source.address}).first()
+    if held is None:
+        session.rollback()
+        return None
+    if held.attempt_id is not None:  # pressed Start twice, or started on another browser
+        session.rollback()
+        return service.Started(held.attempt_id, resumed=True)
+    sitting = _Sitting(sitting_id, row.sitting_duration_seconds, held.status, held.keycode,
+                       held.starts_at, held.ends_at)
+    source_bucket = SourceBucket(held.source_failures or 0, held.source_last_failure_at,
+                                 source.burst, source.interval)
+    if held.account_failures or source_bucket.wait(now) or not _can_start(sitting, now) \
+            or not service.keycode_matches(sitting, keycode):
+        session.rollback()
+        return None
+    if not service.admitted_since_opened(held.admitted_at, held.opened_at):
+        connection.execute(_ADMIT, {"booking_id": held.booking_id, "now": now})
+    candidate = _Candidate(row.id, row.username, row.extra_time_percent, row.rest_break_minutes)
+    figures = _BlueprintFigures(row.blueprint_duration_seconds, row.pass_mark_percent)
+    attempt_id = service.insert_attempt(session, sitting, candidate, now, paper, figures)
+    session.commit()
+    return service.Started(attempt_id, resumed=False)
+
+
+def _can_start(sitting: _Sitting, now: datetime) -> bool:
+    try:
+        service.check_can_start(sitting, now)
+    except NotAllowed:
+        return False
+    return True

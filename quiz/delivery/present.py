@@ -64,13 +64,27 @@ def paper(session: Session, attempt: Attempt, questions: list[AttemptQuestion],
     whether an answer it still has queued is newer than the one the server holds. Options are
     display positions only: the stored letters and the key never leave the server.
     """
+    return _paper(attempt, [(q, q.item_version) for q in questions],
+                  status_payload(session, attempt, now, questions))
+
+
+def paper_of(attempt, questions, messages, now: datetime) -> dict:
+    """Return the paper (as paper() does) from rows: the attempt's columns (fastpath.AttemptRow),
+    each question's columns with its version's stem and options, and the room's messages."""
+    answered = sum(1 for q in questions if q.chosen is not None)
+    return _paper(attempt, [(q, q) for q in questions],
+                  status_of(attempt, answered, len(questions), messages, now))
+
+
+def _paper(attempt, questions_and_versions, status: dict) -> dict:
     screens = []
-    for question in questions:
-        screen = question_screen(question)
-        screen.update(seq=question.seq, flag_seq=question.flag_seq)
-        screens.append(screen)
+    for question, version in questions_and_versions:
+        shown = screen(version, question.option_order, question.position, question.chosen,
+                       question.flagged)
+        shown.update(seq=question.seq, flag_seq=question.flag_seq)
+        screens.append(shown)
     return {"attempt_id": attempt.id, "total": len(screens), "questions": screens,
-            "status": status_payload(session, attempt, now, questions)}
+            "status": status}
 
 
 def timing(attempt: Attempt, now: datetime) -> dict:

@@ -54,11 +54,34 @@ def dashboard():
 
 
 @bp.route("/sittings/<int:sitting_id>/join", methods=["GET", "POST"])
-@role_required("candidate")
 def join(sitting_id: int):
     """The test's instructions and the keycode on one page. Start checks the keycode, admits the
     candidate and starts their attempt in one request, then goes straight to the first question;
-    the clock starts only then, after the candidate has read the instructions."""
+    the clock starts only then, after the candidate has read the instructions.
+
+    The Start of a whole hall comes in the same minute, so its ordinary case is lean
+    (fastpath.start: Core statements, no ORM object, nobody loaded by Flask-Login); anything
+    else, and the page itself, goes the general way."""
+    who = signed_in() if request.method == "POST" else None
+    if who is not None:
+        form = KeycodeForm()
+        if form.validate_on_submit():
+            started = fastpath.start(db(), who, sitting_id, form.keycode.data, now(),
+                                     guess_source())
+            if started is not None:
+                return _after_start(started)
+    return _join(sitting_id)
+
+
+def _after_start(started: service.Started):
+    if started.resumed:
+        return redirect(url_for("delivery.resume", attempt_id=started.attempt_id), 303)
+    return redirect(url_for("delivery.question", attempt_id=started.attempt_id, position=1), 303)
+
+
+@role_required("candidate")
+def _join(sitting_id: int):
+    """The keycode page, and Start by the general path."""
     session = db()
     booking = service.booking_for_candidate(session, sitting_id, current_user)
     form = KeycodeForm()
@@ -73,10 +96,7 @@ def join(sitting_id: int):
             status = refused.status
         else:
             session.commit()  # admission is kept on the booking, never in the browser's cookie
-            if started.resumed:
-                return redirect(url_for("delivery.resume", attempt_id=started.attempt_id), 303)
-            return redirect(url_for("delivery.question", attempt_id=started.attempt_id,
-                                    position=1), 303)
+            return _after_start(started)
     elif request.method == "POST":
         status = 400
     else:
@@ -111,9 +131,37 @@ def resume(attempt_id: int):
 
 
 @bp.route("/attempts/<int:attempt_id>/q/<int:position>", methods=["GET", "POST"])
-@role_required("candidate")
 def question(attempt_id: int, position: int):
-    """Show one question; without JavaScript, the form posts the answer and moves on."""
+    """Show one question; without JavaScript, the form posts the answer and moves on.
+
+    Showing it is lean (fastpath.question_page: three Core SELECTs, no ORM object, nobody
+    loaded by Flask-Login); anything out of the ordinary goes the general way."""
+    who = signed_in() if request.method == "GET" else None
+    if who is not None:
+        moment = now()
+        page = fastpath.question_page(db(), who, attempt_id, position, moment, _grace())
+        if page is not None:
+            return _question_page(page, position, moment)
+    return _question(attempt_id, position)
+
+
+def _question_page(page: fastpath.QuestionPage, position: int, moment):
+    attempt, questions = page.attempt, page.questions
+    # The page carries the whole paper, so its script need not fetch /paper (docs/pages.md).
+    paper = present.paper_of(attempt, questions, page.messages, moment)
+    paper["status"]["result_url"] = url_for("delivery.result", attempt_id=attempt.id)
+    shown = questions[position - 1]
+    return render_template(
+        "delivery/question.html", attempt=attempt, viewer=page.viewer, test_name=page.test_name,
+        q=present.screen(shown, shown.option_order, shown.position, shown.chosen, shown.flagged),
+        total=len(questions), nav=present.navigator(attempt, questions), paper=paper,
+        timing=present.timing(attempt, moment), state=present.attempt_state(attempt, moment))
+
+
+@role_required("candidate")
+def _question(attempt_id: int, position: int):
+    """A question by the general path: answering without JavaScript, and whatever the lean
+    page leaves to it."""
     session = db()
     attempt = _attempt(attempt_id, lock=request.method == "POST")
     if attempt.status != "in_progress":

@@ -40,6 +40,31 @@ def booked_sittings(session: Session, candidate: User) -> list[tuple[Sitting, At
     return [(sitting, attempts.get(sitting.id)) for sitting in sittings]
 
 
+# A sitting due to open within this long counts as today's: its keycode page can be read before
+# the invigilator opens it, and Start says to wait until then.
+LANDING_AHEAD = timedelta(hours=12)
+
+
+def sitting_to_land_on(session: Session, candidate_id: int, now: datetime) -> int | None:
+    """Return the sitting a candidate should land on after signing in, or None for their list.
+
+    In an exam hall candidates sign in, then wait on the keycode page until the invigilator
+    reads the keycode out. So a candidate booked on exactly one sitting that is open or due to
+    open within LANDING_AHEAD, not yet over, and not already finished by them, goes straight to
+    it (its join page sends one already started on to their attempt); with none or several, the
+    list of their tests. One query.
+    """
+    finished = (select(Attempt.id).where(Attempt.sitting_id == Sitting.id,
+                                         Attempt.candidate_id == candidate_id,
+                                         Attempt.status != "in_progress").exists())
+    found = session.scalars(
+        select(Sitting.id).join(Booking, Booking.sitting_id == Sitting.id)
+        .where(Booking.candidate_id == candidate_id, Sitting.status.in_(("scheduled", "open")),
+               Sitting.ends_at > now, Sitting.starts_at <= now + LANDING_AHEAD, ~finished)
+        .limit(2)).all()
+    return found[0] if len(found) == 1 else None
+
+
 def sitting_for_candidate(session: Session, sitting_id: int, candidate: User) -> Sitting:
     """Return a sitting the candidate is booked on, or raise NotFound."""
     return booking_for_candidate(session, sitting_id, candidate).sitting
@@ -70,8 +95,12 @@ def is_admitted(booking: Booking) -> bool:
     Admission belongs to the candidate's booking on the server, not to a browser: the next
     person to sign in on a shared exam-room PC needs the keycode again, and the candidate can
     sign in again elsewhere without it."""
-    opened_at = booking.sitting.opened_at
-    return booking.admitted_at is not None and (opened_at is None or booking.admitted_at >= opened_at)
+    return admitted_since_opened(booking.admitted_at, booking.sitting.opened_at)
+
+
+def admitted_since_opened(admitted_at: datetime | None, opened_at: datetime | None) -> bool:
+    """Return whether an admission at admitted_at still holds for a sitting opened at opened_at."""
+    return admitted_at is not None and (opened_at is None or admitted_at >= opened_at)
 
 
 def check_can_start(sitting: Sitting, now: datetime) -> None:
@@ -147,7 +176,11 @@ def paper_for(session: Session, sitting: Sitting, now: datetime, seed: int | Non
 
 def _assemble(sitting: Sitting, seed: int | None = None, session: Session | None = None) -> Paper:
     session = session or Session.object_session(sitting)
-    blueprint = sitting.blueprint.to_domain()
+    return assemble_paper(session, sitting.blueprint.to_domain(), seed)
+
+
+def assemble_paper(session: Session, blueprint, seed: int | None = None) -> Paper:
+    """Assemble a fresh paper to a blueprint (the domain's) from its bank's cached live items."""
     seed = secrets.randbelow(2**62) if seed is None else seed
     return assemble(blueprint, live_candidates(session, blueprint.code), seed)
 
@@ -155,7 +188,9 @@ def _assemble(sitting: Sitting, seed: int | None = None, session: Session | None
 def keycode_matches(sitting: Sitting, keycode: str | None) -> bool:
     """Return whether the typed keycode is the sitting's (spaces and case do not matter)."""
     typed = "".join((keycode or "").split()).upper()
-    return bool(sitting.keycode) and secrets.compare_digest(typed, sitting.keycode)
+    # As bytes: compare_digest refuses str with letters outside ASCII (a 500 for "ÄBC123").
+    return bool(sitting.keycode) and secrets.compare_digest(typed.encode(),
+                                                            sitting.keycode.encode())
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,12 @@ class BlueprintRecord(Base):
     duration_seconds: Mapped[int] = mapped_column(Integer)
     pass_mark_percent: Mapped[float]
     spec: Mapped[dict] = mapped_column(JSON)  # Blueprint.to_dict()
-    # RangeList.to_dict(): kept apart from spec, which every paper's assembly reads.
-    range_points: Mapped[dict | None] = mapped_column(JSON)
+    # RangeList.to_dict(): kept apart from spec, which every paper's assembly reads, and loaded
+    # only when asked for: at about 20 KB of JSON it was most of the cost of loading a sitting's
+    # blueprint on a candidate's start (bench/RESULTS.md, "Fourth pass").
+    range_points: Mapped[dict | None] = mapped_column(JSON, deferred=True, deferred_group="range")
     # range.yaml as loaded, comments and all, so an export gives back the file people wrote.
-    range_text: Mapped[str | None] = mapped_column(Text)
+    range_text: Mapped[str | None] = mapped_column(Text, deferred=True, deferred_group="range")
     updated_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     # blueprint.yaml as loaded, comments and all, so an export gives back the file people wrote.
     source_text: Mapped[str | None] = mapped_column(Text)

@@ -168,6 +168,12 @@ def register(app: Flask) -> None:
     def http_error(err):
         return error_response(err.code or 500, err.description or err.name)
 
+    @app.context_processor
+    def signed_in_user():
+        # The proxy, not the user: it loads the account only if a template asks. A page that
+        # read the account with its own query passes `viewer` instead (fastpath.Viewer).
+        return {"current_user": current_user, "viewer": current_user}
+
     @app.before_request
     def smaller_limit_for_the_api():
         if request.path.startswith("/api/"):

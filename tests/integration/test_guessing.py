@@ -3,6 +3,7 @@ import pytest
 from sqlalchemy import func, select
 
 from quiz.accounts.models import Throttle
+from quiz.delivery.models import Booking
 from tests import factories
 from tests.factories import KEYCODE, PASSWORD
 
@@ -98,6 +99,31 @@ def test_keycode_typos_in_a_hall_do_not_hold_up_the_hall(client, exam):
         assert join(client, exam.sitting, "AAAAAA", HALL).status_code == 400
         assert join(client, exam.sitting, KEYCODE, HALL).status_code == 303  # admitted and started
         client.post("/logout")
+
+
+def test_an_address_slowed_down_refuses_even_the_right_keycode_of_an_account_without_typos(
+        app, client, exam):
+    app.config["QUIZ_SOURCE_GUESS_BURST"] = 3
+    sign_in(client, "alice", PASSWORD, ATTACKER)
+    for wrong in ("WRONG1", "WRONG2", "WRONG3"):
+        join(client, exam.sitting, wrong, ATTACKER)
+    client.post("/logout")
+    sign_in(client, "bob", PASSWORD, ATTACKER)  # nothing counted against bob's account
+    refused = join(client, exam.sitting, KEYCODE, ATTACKER)
+    assert refused.status_code == 429
+    assert b"Too many wrong keycodes from this network" in refused.data
+
+
+def test_a_candidate_without_typos_starts_in_a_hall_whose_address_has_some(client, session, exam):
+    carol = factories.make_user(session, "carol", centre=exam.centre)
+    session.add(Booking(sitting=exam.sitting, candidate=carol))
+    session.commit()
+    for username in ("alice", "bob"):
+        sign_in(client, username, PASSWORD, HALL)
+        join(client, exam.sitting, "AAAAAA", HALL)
+        client.post("/logout")
+    sign_in(client, "carol", PASSWORD, HALL)
+    assert join(client, exam.sitting, KEYCODE, HALL).status_code == 303  # admitted and started
 
 
 @pytest.mark.parametrize("trusted, expected", [(0, "10.0.0.1"), (1, ATTACKER)])

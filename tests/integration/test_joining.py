@@ -40,6 +40,14 @@ def test_a_wrong_keycode_is_refused_and_recorded(client, auth, exam, session):
     assert session.scalar(select(Attempt)) is None
 
 
+def test_a_keycode_with_letters_outside_ascii_is_refused_as_wrong(client, auth, exam, session):
+    auth.login("alice")
+    response = client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": "ÄBÇ123"})
+    assert response.status_code == 400
+    assert "That keycode is not right" in response.get_data(as_text=True)
+    assert session.scalar(select(Attempt)) is None
+
+
 def test_repeated_wrong_keycodes_are_slowed_down(client, auth, exam):
     auth.login("alice")
     for _ in range(4):

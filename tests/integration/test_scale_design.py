@@ -219,26 +219,49 @@ def test_a_status_poll_reads_twice_and_writes_nothing(app, client, auth, started
 def test_a_start_is_one_request_writing_the_attempt_its_paper_and_the_trail_in_three_inserts(
         app, client, auth, exam):
     auth.login("alice")
-    with Statements(app) as seen:
+    statements = Statements(app)
+    with statements as seen:
         started = client.post(f"/sittings/{exam.sitting.id}/join",
                               data={"keycode": factories.KEYCODE})
     assert started.status_code == 303 and started.headers["Location"].endswith("/q/1")
     writes = [s for s in seen if s in ("UPDATE", "INSERT", "DELETE")]
     # admitted (the booking); the attempt, its questions (one executemany) and the audit event
     assert writes == ["UPDATE", "INSERT", "INSERT", "INSERT"]
-    # user; booking with sitting; blueprint; the bank's version key; and the bank itself (read
-    # once, then cached); then under the lock: booking again, attempt, two guess counters
-    assert seen.count("SELECT") <= 10
+    # before the lock: the account with its booking, sitting and blueprint; the bank's version
+    # key, and the bank itself (read once, then cached); under the lock: one read of the rows
+    # every check needs (before: 10, the user loaded on its own and each check reading apart)
+    reads = [s for s in statements.text if s.startswith("SELECT")]
+    assert len(reads) <= 4
+    assert not any("password_hash" in s for s in reads)  # no ORM load of the account
 
 
-def test_the_first_question_page_carries_the_paper_read_once(app, client, auth, exam, started):
+def test_the_first_question_page_carries_the_paper_in_three_core_reads_and_no_user_load(
+        app, client, auth, exam, started):
     auth.login("alice")
-    with Statements(app) as seen:
+    statements = Statements(app)
+    with statements as seen:
         page = client.get(f"/attempts/{started.id}/q/1")
     assert page.status_code == 200 and b'id="paper-data"' in page.data
-    # user, attempt, its questions, their versions, the room's messages, and the sitting and
-    # blueprint for the test's name (before: 5 for the page and 6 more for GET /paper)
-    assert [s for s in seen if s in ("SELECT", "UPDATE", "INSERT", "DELETE")] == ["SELECT"] * 7
+    # the attempt with the account (the header's name) and the test's name; the paper's rows
+    # with their versions; the room's messages (before: 7, the user and the ORM's loads apart)
+    assert [s for s in seen if s in ("SELECT", "UPDATE", "INSERT", "DELETE")] == ["SELECT"] * 3
+    reads = [s for s in statements.text if s.startswith("SELECT")]
+    assert "user_account" in reads[0] and "blueprint" in reads[0]
+    assert "item_version" in reads[1]
+
+
+def test_the_lean_question_page_shows_the_candidate_their_name_and_display_settings(
+        client, auth, exam, started, session):
+    exam.alice.large_text = exam.alice.high_contrast = True
+    session.commit()
+    auth.login("alice")
+    page = client.get(f"/attempts/{started.id}/q/2").get_data(as_text=True)
+    assert '<body class="large-text high-contrast">' in page
+    assert "Alice (Candidate)" in page and "Question 2 of 6" in page
+    assert f"{exam.blueprint.code} {exam.blueprint.title}" in page
+    # the general path's pages say the same
+    review = client.get(f"/attempts/{started.id}/review").get_data(as_text=True)
+    assert '<body class="large-text high-contrast">' in review and "Alice (Candidate)" in review
 
 
 def test_the_paper_endpoint_reads_the_questions_once(app, client, auth, started):
