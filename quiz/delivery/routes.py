@@ -147,15 +147,23 @@ def question(attempt_id: int, position: int):
 
 def _question_page(page: fastpath.QuestionPage, position: int, moment):
     attempt, questions = page.attempt, page.questions
-    # The page carries the whole paper, so its script need not fetch /paper (docs/pages.md).
-    paper = present.paper_of(attempt, questions, page.messages, moment)
-    paper["status"]["result_url"] = url_for("delivery.result", attempt_id=attempt.id)
     shown = questions[position - 1]
+    return _render_question(
+        attempt, present.screen(shown, shown.option_order, shown.position, shown.chosen,
+                                shown.flagged),
+        questions, present.paper_of(attempt, questions, page.messages, moment), moment,
+        viewer=page.viewer, test_name=page.test_name)
+
+
+def _render_question(attempt, q: dict, questions, paper: dict, moment, **header):
+    """Render a question page (from rows or from ORM objects alike). It carries the whole paper,
+    so its script need not fetch /paper (docs/pages.md)."""
+    paper["status"]["result_url"] = url_for("delivery.result", attempt_id=attempt.id)
     return render_template(
-        "delivery/question.html", attempt=attempt, viewer=page.viewer, test_name=page.test_name,
-        q=present.screen(shown, shown.option_order, shown.position, shown.chosen, shown.flagged),
-        total=len(questions), nav=present.navigator(attempt, questions), paper=paper,
-        timing=present.timing(attempt, moment), state=present.attempt_state(attempt, moment))
+        "delivery/question.html", attempt=attempt, q=q, total=len(questions),
+        nav=present.navigator(attempt, questions), paper=paper,
+        timing=present.timing(attempt, moment), state=present.attempt_state(attempt, moment),
+        **header)
 
 
 @role_required("candidate")
@@ -173,13 +181,8 @@ def _question(attempt_id: int, position: int):
     if not 1 <= position <= len(questions):
         raise NotFound(f"This test has no question {position}.")
     presence.note_heard(attempt.id, moment)  # written in a batch, not by this GET
-    # The page carries the whole paper, so its script need not fetch /paper (docs/pages.md).
-    paper = present.paper(session, attempt, questions, moment)
-    paper["status"]["result_url"] = url_for("delivery.result", attempt_id=attempt.id)
-    return render_template(
-        "delivery/question.html", attempt=attempt, q=present.question_screen(questions[position - 1]),
-        total=len(questions), nav=present.navigator(attempt, questions), paper=paper,
-        timing=present.timing(attempt, moment), state=present.attempt_state(attempt, moment))
+    return _render_question(attempt, present.question_screen(questions[position - 1]), questions,
+                            present.paper(session, attempt, questions, moment), moment)
 
 
 def _answer_from_form(attempt, position: int):
