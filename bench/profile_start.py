@@ -1,8 +1,9 @@
 """Profile a start: from the keycode to the first question with its paper, in one process.
 
-Signs N candidates in (not measured; a browser follows sign-in to the page it leads to), then runs each one's start under cProfile through the
-Flask test client on a fresh SQLite database, and prints the CPU milliseconds per start (process
-time, so other work on the machine does not count) and the functions that took the most time.
+Signs N candidates in (not measured; like a browser, each follows sign-in to the page it leads
+to), then runs each one's start under cProfile through the Flask test client on a fresh SQLite
+database, and prints the CPU milliseconds per start (process time, so other work on the machine
+does not count) and the functions that took the most time.
 Run it on two checkouts to compare a change:
 
     .venv/bin/python -m bench.profile_start --candidates 200 [--top 25]
