@@ -78,7 +78,11 @@ def world(db):
     bob = factories.make_user(db, "bob", centre=centre, candidate_number="2002")
     now = utcnow()
     sitting = factories.make_sitting(db, "2794-03/315", centre, [alice, bob],
-                                     starts_at=now.replace(hour=0, minute=0),
+                                     # hours back, not today's midnight: tests simulate
+                                     # attempts started up to 3 h ago, which fell before a
+                                     # midnight window when the suite ran between 00:00 and
+                                     # 03:00 UTC
+                                     starts_at=now - timedelta(hours=6),
                                      ends_at=now + timedelta(hours=8))
     db.commit()
     return SimpleNamespace(centre=centre, alice=alice, bob=bob, sitting=sitting)
