@@ -43,6 +43,9 @@ class Config:
         # How many proxies (load balancers) in front of the app add X-Forwarded-For; the
         # address guesses are counted against is the one the outermost trusted proxy saw.
         self.QUIZ_TRUSTED_PROXIES = int(os.environ.get("QUIZ_TRUSTED_PROXIES", "0"))
+        # The ordinary answer save is answered beneath Flask, with the same checks
+        # (quiz/web/lane.py); 0 sends every save through Flask, to compare the two.
+        self.QUIZ_SAVE_LANE = os.environ.get("QUIZ_SAVE_LANE", "1") == "1"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = os.environ.get("QUIZ_SECURE_COOKIES", "0") == "1"

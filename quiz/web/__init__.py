@@ -122,7 +122,9 @@ def register(app: Flask) -> None:
     from quiz.itembank.routes import bp as bank_bp
     from quiz.results.routes import bp as results_bp
     from quiz.web import limits, times
+    from quiz.web.lane import SaveLane
 
+    app.wsgi_app = SaveLane(app, app.wsgi_app)  # inside ProxyFix: it sees the client's scheme
     if app.config.get("QUIZ_TRUSTED_PROXIES"):
         proxies = app.config["QUIZ_TRUSTED_PROXIES"]
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)

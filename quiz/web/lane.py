@@ -1,0 +1,195 @@
+"""The answer save, answered beneath Flask: the one request every candidate sends dozens of times.
+
+A save's own work is three statements (fastpath.save_answer). Around them Flask pushed a request
+context, matched the URL, opened the session, ran the before- and after-request hooks with the
+CSRF check, and built a Response: in a profile of gunicorn's workers saving at saturation that
+machinery took more of a worker's time than the save's own statements (bench/RESULTS.md, "Fifth
+pass"). This WSGI layer, in front of the app, answers the ordinary save itself, making the same
+checks in the same order:
+
+- the session cookie, read with Flask's own serializer for it (the same keys, salt and maximum
+  age), so a tampered or expired cookie is no session, as in Flask;
+- the CSRF token, taken from the headers Flask-WTF reads and checked as it checks it (its signed
+  form against the session's token, within the time limit; on HTTPS, a Referer from this host);
+- the body: a JSON object of at most the API's size whose position, choice and seq are whole
+  numbers in range;
+- then fastpath.save_answer, which checks the session's version against the account in the same
+  query that reads the attempt, and applies the answer rules.
+
+Anything else goes to Flask unchanged, with the body put back for it to read: no session, a
+token missing or wrong, a body that is not as above, a refusal by the rules, time run out, an
+error. Flask then answers exactly as it always has, so every refusal has one source of wording.
+The reply carries the headers the app's after-request hook gives every answer.
+"""
+from __future__ import annotations
+
+import hmac
+import io
+import json
+import re
+from datetime import datetime, timedelta
+
+from flask import Flask
+from flask_wtf.csrf import same_origin
+from itsdangerous import BadData, URLSafeTimedSerializer
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.http import parse_cookie
+
+from quiz.accounts.models import parse_session_id
+from quiz.db import utcnow
+from quiz.delivery import fastpath
+from quiz.delivery.service import MAX_SEQ
+from quiz.errors import Refused
+from quiz.web import SECURITY_HEADERS
+from quiz.web.limits import API_MAX_CONTENT_LENGTH, MAX_ID
+
+_PATH = re.compile(r"/api/attempts/([1-9][0-9]{0,9})/answers")
+_FIELDS = ("position", "choice", "seq")
+
+
+class SaveLane:
+    """WSGI middleware answering the ordinary answer save; everything else passes to `app`."""
+
+    def __init__(self, flask_app: Flask, app):
+        self.flask_app, self.app = flask_app, app
+        self._csrf_signer: tuple[str, URLSafeTimedSerializer] | None = None
+
+    def __call__(self, environ, start_response):
+        found = (_PATH.fullmatch(environ.get("PATH_INFO", ""))
+                 if environ.get("REQUEST_METHOD") == "POST" else None)
+        if found is None or not self.flask_app.config.get("QUIZ_SAVE_LANE", True):
+            return self.app(environ, start_response)
+        body = _read_body(environ)
+        reply = None
+        if body is not None:
+            reply = self._save(environ, int(found.group(1)), body)
+            environ["wsgi.input"] = io.BytesIO(body)  # Flask reads it as if untouched
+        if reply is None:
+            return self.app(environ, start_response)
+        return self._respond(start_response, reply)
+
+    def _save(self, environ, attempt_id: int, body: bytes) -> dict | None:
+        """Return the reply to an ordinary save, stored and committed; or None (nothing changed)."""
+        if attempt_id > MAX_ID:
+            return None
+        cookie = self._session(environ)
+        if cookie is None or not self._csrf_holds(environ, cookie):
+            return None
+        fields = _answer(body)
+        if fields is None:
+            return None
+        who = parse_session_id(cookie.get("_user_id"))
+        if who is None:
+            return None
+        app = self.flask_app
+        with app.app_context():  # the session factory, the clock, presence's engine
+            session = app.extensions["quiz.request_sessions"]()
+            try:
+                return fastpath.save_answer(session, who, attempt_id, *fields, _now(app),
+                                            _grace(app))
+            except (Refused, SQLAlchemyError):
+                # The rules refused it, or the database failed: nothing was committed, and
+                # Flask answers it from the same rules (a save run twice is stored once).
+                session.rollback()
+                return None
+            finally:
+                session.close()
+
+    def _session(self, environ) -> dict | None:
+        """Return the session the request's cookie holds, as Flask would open it; or None."""
+        app = self.flask_app
+        value = parse_cookie(environ).get(app.config["SESSION_COOKIE_NAME"])
+        serializer = app.session_interface.get_signing_serializer(app)
+        if not value or serializer is None:
+            return None
+        try:
+            data = serializer.loads(value, max_age=int(app.permanent_session_lifetime
+                                                       .total_seconds()))
+        except BadData:
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _csrf_holds(self, environ, cookie: dict) -> bool:
+        """Return whether the request passes Flask-WTF's CSRF check (or the app turned it off)."""
+        config = self.flask_app.config
+        if not config.get("WTF_CSRF_ENABLED", True) or not config.get("WTF_CSRF_CHECK_DEFAULT",
+                                                                      True):
+            return True
+        expected = cookie.get(config.get("WTF_CSRF_FIELD_NAME", "csrf_token"))
+        sent = next((environ.get("HTTP_" + name.upper().replace("-", "_"))
+                     for name in config.get("WTF_CSRF_HEADERS", ("X-CSRFToken", "X-CSRF-Token"))
+                     if environ.get("HTTP_" + name.upper().replace("-", "_"))), None)
+        if not expected or not sent or not isinstance(expected, str):
+            return False
+        try:
+            token = self._csrf_serializer().loads(sent, max_age=config.get("WTF_CSRF_TIME_LIMIT",
+                                                                           3600))
+        except BadData:
+            return False
+        if not isinstance(token, str) or not hmac.compare_digest(expected, token):
+            return False
+        if environ.get("wsgi.url_scheme") == "https" and config.get("WTF_CSRF_SSL_STRICT", True):
+            referrer, host = environ.get("HTTP_REFERER"), environ.get("HTTP_HOST")
+            return bool(referrer and host and same_origin(referrer, f"https://{host}/"))
+        return True
+
+    def _csrf_serializer(self) -> URLSafeTimedSerializer:
+        app = self.flask_app
+        secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
+        if self._csrf_signer is None or self._csrf_signer[0] != secret:
+            self._csrf_signer = (secret, URLSafeTimedSerializer(secret, salt="wtf-csrf-token"))
+        return self._csrf_signer[1]
+
+    def _respond(self, start_response, reply: dict):
+        app = self.flask_app
+        payload = (app.json.dumps(reply, separators=(",", ":")) + "\n").encode()
+        headers = [("Content-Type", "application/json"), ("Content-Length", str(len(payload))),
+                   *SECURITY_HEADERS.items(), ("Cache-Control", "no-store"), ("Vary", "Cookie")]
+        if app.config.get("SESSION_COOKIE_SECURE"):
+            headers.append(("Strict-Transport-Security", "max-age=31536000"))
+        start_response("200 OK", headers)
+        return [payload]
+
+
+def _read_body(environ) -> bytes | None:
+    """Return the JSON body if it is one of at most the API's size; None (unread) otherwise."""
+    if (environ.get("CONTENT_TYPE") or "").split(";")[0].strip().lower() != "application/json":
+        return None
+    try:
+        length = int(environ.get("CONTENT_LENGTH") or "")
+    except ValueError:
+        return None
+    if not 0 < length <= API_MAX_CONTENT_LENGTH:
+        return None
+    return environ["wsgi.input"].read(length)
+
+
+def _answer(body: bytes) -> tuple[int, int | None, int] | None:
+    """Return the body's position, choice and seq if it is a well-formed answer; else None."""
+    try:
+        value = json.loads(body)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(value, dict):
+        return None
+    limits = {"position": MAX_ID, "choice": MAX_ID, "seq": MAX_SEQ}
+    fields = []
+    for name in _FIELDS:
+        field = value.get(name)
+        if field is None and name == "choice":
+            fields.append(None)
+            continue
+        if isinstance(field, bool) or not isinstance(field, int):
+            return None
+        if not -limits[name] <= field <= limits[name]:
+            return None
+        fields.append(field)
+    return tuple(fields)
+
+
+def _now(app: Flask) -> datetime:
+    return (app.config.get("QUIZ_CLOCK") or utcnow)()
+
+
+def _grace(app: Flask) -> timedelta:
+    return timedelta(seconds=app.config["QUIZ_ANSWER_GRACE_SECONDS"])
