@@ -27,7 +27,7 @@ import hmac
 import io
 import json
 import re
-from datetime import datetime, timedelta
+from datetime import timedelta
 
 from flask import Flask
 from flask_wtf.csrf import same_origin
@@ -36,11 +36,10 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.http import parse_cookie
 
 from quiz.accounts.models import parse_session_id
-from quiz.db import utcnow
 from quiz.delivery import fastpath
 from quiz.delivery.service import MAX_SEQ
 from quiz.errors import Refused
-from quiz.web import SECURITY_HEADERS
+from quiz.web import SECURITY_HEADERS, now
 from quiz.web.limits import API_MAX_CONTENT_LENGTH, MAX_ID
 
 _PATH = re.compile(r"/api/attempts/([1-9][0-9]{0,9})/answers")
@@ -85,8 +84,7 @@ class SaveLane:
         with app.app_context():  # the session factory, the clock, presence's engine
             session = app.extensions["quiz.request_sessions"]()
             try:
-                return fastpath.save_answer(session, who, attempt_id, *fields, _now(app),
-                                            _grace(app))
+                return fastpath.save_answer(session, who, attempt_id, *fields, now(), _grace(app))
             except (Refused, SQLAlchemyError):
                 # The rules refused it, or the database failed: nothing was committed, and
                 # Flask answers it from the same rules (a save run twice is stored once).
@@ -185,10 +183,6 @@ def _answer(body: bytes) -> tuple[int, int | None, int] | None:
             return None
         fields.append(field)
     return tuple(fields)
-
-
-def _now(app: Flask) -> datetime:
-    return (app.config.get("QUIZ_CLOCK") or utcnow)()
 
 
 def _grace(app: Flask) -> timedelta:
