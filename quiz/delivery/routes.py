@@ -299,13 +299,18 @@ def save_answer(attempt_id: int):
     return _save_answer(attempt_id)
 
 
+def answer_fields(body: dict) -> tuple[int, int | None, int]:
+    """Return an answer's position, choice and seq from its JSON object; raise BadRequest
+    naming the field that is not a whole number in range (the save lane reads bodies with it)."""
+    return (_field_int(body, "position"), _field_int(body, "choice", required=False),
+            _field_int(body, "seq", maximum=service.MAX_SEQ))
+
+
 def _answer_fields(quiet: bool = False) -> tuple[int, int | None, int] | None:
     """Return the posted answer's position, choice and seq; raise BadRequest (or, quiet, return
     None) if it is malformed."""
     try:
-        body = _json_body()
-        return (_field_int(body, "position"), _field_int(body, "choice", required=False),
-                _field_int(body, "seq", maximum=service.MAX_SEQ))
+        return answer_fields(_json_body())
     except (BadRequest, HTTPException):  # HTTPException: too large, or nested too deeply
         if quiet:
             return None

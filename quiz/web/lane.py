@@ -37,13 +37,12 @@ from werkzeug.http import parse_cookie
 
 from quiz.accounts.models import parse_session_id
 from quiz.delivery import fastpath
-from quiz.delivery.service import MAX_SEQ
-from quiz.errors import Refused
+from quiz.delivery.routes import answer_fields
+from quiz.errors import BadRequest, Refused
 from quiz.web import SECURITY_HEADERS, now
 from quiz.web.limits import API_MAX_CONTENT_LENGTH, MAX_ID
 
 _PATH = re.compile(r"/api/attempts/([1-9][0-9]{0,9})/answers")
-_FIELDS = ("position", "choice", "seq")
 
 
 class SaveLane:
@@ -170,19 +169,10 @@ def _answer(body: bytes) -> tuple[int, int | None, int] | None:
         return None
     if not isinstance(value, dict):
         return None
-    limits = {"position": MAX_ID, "choice": MAX_ID, "seq": MAX_SEQ}
-    fields = []
-    for name in _FIELDS:
-        field = value.get(name)
-        if field is None and name == "choice":
-            fields.append(None)
-            continue
-        if isinstance(field, bool) or not isinstance(field, int):
-            return None
-        if not -limits[name] <= field <= limits[name]:
-            return None
-        fields.append(field)
-    return tuple(fields)
+    try:
+        return answer_fields(value)
+    except BadRequest:
+        return None
 
 
 def _grace(app: Flask) -> timedelta:
