@@ -88,6 +88,38 @@ def prepare_exam_day(url: str, candidates: int) -> ExamDay:
     return ExamDay(url, sitting_id, usernames)
 
 
+def _stat(pid: int) -> list[str] | None:
+    """Return the fields of /proc/PID/stat after the command name, or None if it has gone."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+
+
+def children_of(pid: int) -> list[int]:
+    """Return the ids of the live processes whose parent is `pid`."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            fields = _stat(int(entry))
+            if fields is not None and int(fields[1]) == pid:
+                found.append(int(entry))
+    return found
+
+
+def tree_cpu_seconds(pid: int, reaped: bool = False) -> float:
+    """Return the CPU time (user + system) of a process and its live children; with reaped, also
+    of the children it has waited for (PostgreSQL's backends that have exited)."""
+    total = 0
+    for each in [pid, *children_of(pid)]:
+        fields = _stat(each)
+        if fields is not None:
+            total += int(fields[11]) + int(fields[12])
+            if reaped and each == pid:
+                total += int(fields[13]) + int(fields[14])
+    return total / CLOCK_TICKS
+
+
 class Process:
     """A server process group we started, measured and stopped by its ids."""
 
@@ -106,27 +138,11 @@ class Process:
 
     def pids(self) -> list[int]:
         """Return this process and its children (gunicorn's workers)."""
-        found = [self.pid]
-        for entry in os.listdir("/proc"):
-            if entry.isdigit():
-                try:
-                    stat = Path(f"/proc/{entry}/stat").read_text()
-                except OSError:
-                    continue
-                if int(stat.rsplit(")", 1)[1].split()[1]) == self.pid:
-                    found.append(int(entry))
-        return found
+        return [self.pid, *children_of(self.pid)]
 
     def cpu_seconds(self) -> float:
         """Return the CPU time (user + system) this process and its live children have used."""
-        total = 0
-        for pid in self.pids():
-            try:
-                fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            total += int(fields[11]) + int(fields[12])
-        return total / CLOCK_TICKS
+        return tree_cpu_seconds(self.pid)
 
     def kill9(self) -> int:
         """Kill -9 the process and every child at once; return how many were killed."""
@@ -203,6 +219,14 @@ class Database:
         if not self.server.available:
             raise RuntimeError("PostgreSQL is not installed (apt-get install postgresql)")
         return self.server.start()
+
+    def cpu_seconds(self) -> float:
+        """Return the CPU time the database's own processes have used (0 for SQLite, which
+        runs inside the app's processes and is counted with them)."""
+        if self.server is None:
+            return 0.0
+        postmaster = self.server.folder / "data" / "postmaster.pid"
+        return tree_cpu_seconds(int(postmaster.read_text().split()[0]), reaped=True)
 
     def __exit__(self, *_exc) -> None:
         if self.server is not None:
