@@ -42,6 +42,7 @@ test-fast: $(VENV)/.test-installed
 ## bench: timing benchmarks (ratios and medians; figures recorded in bench/RESULTS.md)
 bench: $(VENV)/.test-installed
 	$(PY) -m bench.bench_lint
+	$(PY) -m bench.bench_assembly
 	$(PY) -m bench.bench_analysis --seed 1
 	$(PY) -m bench.bench_analysis_db --attempts 100000
 	$(PY) -m bench.bench_bank_search --items 2000
