@@ -46,7 +46,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path))
 
-    engine = make_engine(app.config["QUIZ_DATABASE_URL"])
+    engine = make_engine(app.config["QUIZ_DATABASE_URL"],
+                         pool_timeout=app.config["QUIZ_DB_POOL_TIMEOUT_SECONDS"])
     app.extensions["quiz.engine"] = engine
     # Tools (the command line) take SQLite's write lock when they begin; requests and the
     # finalising job begin deferred and take it only to write (quiz.db.begin_write).

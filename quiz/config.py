@@ -46,6 +46,10 @@ class Config:
         # The ordinary answer save is answered beneath Flask, with the same checks
         # (quiz/web/lane.py); 0 sends every save through Flask, to compare the two.
         self.QUIZ_SAVE_LANE = os.environ.get("QUIZ_SAVE_LANE", "1") == "1"
+        # How long a request waits for a free database connection before the server says it
+        # is busy (503, Retry-After) instead of queueing it further.
+        self.QUIZ_DB_POOL_TIMEOUT_SECONDS = float(
+            os.environ.get("QUIZ_DB_POOL_TIMEOUT_SECONDS", "30"))
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
         self.SESSION_COOKIE_SECURE = os.environ.get("QUIZ_SECURE_COOKIES", "0") == "1"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, Float, MetaData, create_engine, event, literal
+from sqlalchemy import DateTime, Float, MetaData, create_engine, event, literal, make_url
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.engine import Engine
@@ -72,14 +72,19 @@ def at(moment: datetime):
     return literal(moment, UTCDateTime())
 
 
-def make_engine(url: str, autocommit: bool = False) -> Engine:
+def make_engine(url: str, autocommit: bool = False, pool_timeout: float = 30) -> Engine:
     """Create an engine for a database URL, tuned for the web app's many short transactions.
 
     autocommit=True makes every statement its own transaction (for tools and tests that only
-    inspect the database and must never hold a lock).
+    inspect the database and must never hold a lock). pool_timeout: how long a request waits
+    for a free pooled connection before sqlalchemy.exc.TimeoutError (the app answers 503).
     """
     if url.startswith("sqlite"):
-        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+        # An in-memory database has one connection per thread and no pool to wait for.
+        in_memory = make_url(url).database in (None, "", ":memory:")
+        pooled = {} if in_memory else {"pool_timeout": pool_timeout}
+        engine = create_engine(url, connect_args={"timeout": 30, "check_same_thread": False},
+                               **pooled)
         event.listen(engine, "connect", _sqlite_pragmas)
         if not autocommit:
             # Tools and jobs take the write lock at BEGIN, so a read-then-write can never lose
@@ -88,7 +93,8 @@ def make_engine(url: str, autocommit: bool = False) -> Engine:
             # request that writes takes the lock only for its writing unit of work (begin_write).
             event.listen(engine, "begin", _sqlite_begin)
         return engine
-    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
+                           pool_timeout=pool_timeout)
     return engine.execution_options(isolation_level="AUTOCOMMIT") if autocommit else engine
 
 

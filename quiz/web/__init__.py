@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import timedelta
 from functools import wraps
 
-from flask import Flask, current_app, g, jsonify, render_template, request
+from flask import Flask, current_app, g, jsonify, make_response, render_template, request
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from sqlalchemy.exc import DataError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from sqlalchemy.orm import Session
 from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
@@ -88,6 +89,10 @@ def role_required(*roles: str):
             return view(*args, **kwargs)
         return wrapped
     return decorator
+
+
+BUSY_RETRY_SECONDS = 5  # what a 503 for a full connection pool asks the browser to wait
+BUSY_MESSAGE = "The server is very busy, so nothing was done. Please try again in a moment."
 
 
 def wants_json() -> bool:
@@ -197,6 +202,23 @@ def register(app: Flask) -> None:
         app.logger.warning("refused a value the database cannot hold: %s", err)
         return error_response(400, "A number or text in the request is too large for us to "
                                    "store, so nothing was changed.")
+
+    @app.errorhandler(PoolTimeout)
+    def busy(_err):
+        # No pooled connection came free within the pool's time-out: the server is past what it
+        # can carry. Say so now, and as an anonymous page: the header would load the account,
+        # which needs a connection too, and the error page would wait (and fail) all over again.
+        app.logger.warning("no database connection free within %s s: answered 503",
+                           app.config["QUIZ_DB_POOL_TIMEOUT_SECONDS"])
+        if wants_json():
+            response = jsonify({"error": "busy", "message": BUSY_MESSAGE})
+        else:
+            nobody = app.login_manager.anonymous_user()
+            response = make_response(render_template(
+                "error.html", status=503, message=BUSY_MESSAGE, viewer=nobody, current_user=nobody))
+        response.status_code = 503
+        response.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
+        return response
 
     @app.after_request
     def security_headers(response):

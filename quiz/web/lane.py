@@ -19,6 +19,8 @@ checks in the same order:
 Anything else goes to Flask unchanged, with the body put back for it to read: no session, a
 token missing or wrong, a body that is not as above, a refusal by the rules, time run out, an
 error. Flask then answers exactly as it always has, so every refusal has one source of wording.
+The one exception is a full connection pool: Flask would only wait out the pool's time-out
+again, so the lane answers the app's own 503 "busy" (quiz.web.BUSY_MESSAGE) itself.
 The reply carries the headers the app's after-request hook gives every answer.
 """
 from __future__ import annotations
@@ -33,16 +35,18 @@ from flask import Flask
 from flask_wtf.csrf import same_origin
 from itsdangerous import BadData, URLSafeTimedSerializer
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.http import parse_cookie
 
 from quiz.accounts.models import parse_session_id
 from quiz.delivery import fastpath
 from quiz.delivery.routes import answer_fields
 from quiz.errors import BadRequest, Refused
-from quiz.web import SECURITY_HEADERS, now
+from quiz.web import BUSY_MESSAGE, BUSY_RETRY_SECONDS, SECURITY_HEADERS, now
 from quiz.web.limits import API_MAX_CONTENT_LENGTH, MAX_ID
 
 _PATH = re.compile(r"/api/attempts/([1-9][0-9]{0,9})/answers")
+_BUSY = {"error": "busy", "message": BUSY_MESSAGE}  # as the app's 503 for a full pool says it
 
 
 class SaveLane:
@@ -64,6 +68,9 @@ class SaveLane:
             environ["wsgi.input"] = io.BytesIO(body)  # Flask reads it as if untouched
         if reply is None:
             return self.app(environ, start_response)
+        if reply is _BUSY:
+            return self._respond(start_response, reply, "503 Service Unavailable",
+                                 [("Retry-After", str(BUSY_RETRY_SECONDS))])
         return self._respond(start_response, reply)
 
     def _save(self, environ, attempt_id: int, body: bytes) -> dict | None:
@@ -84,6 +91,9 @@ class SaveLane:
             session = app.extensions["quiz.request_sessions"]()
             try:
                 return fastpath.save_answer(session, who, attempt_id, *fields, now(), _grace(app))
+            except PoolTimeout:
+                # No connection came free in the pool's time-out: Flask would wait it out again.
+                return _BUSY
             except (Refused, SQLAlchemyError):
                 # The rules refused it, or the database failed: nothing was committed, and
                 # Flask answers it from the same rules (a save run twice is stored once).
@@ -137,14 +147,16 @@ class SaveLane:
             self._csrf_signer = (secret, URLSafeTimedSerializer(secret, salt="wtf-csrf-token"))
         return self._csrf_signer[1]
 
-    def _respond(self, start_response, reply: dict):
+    def _respond(self, start_response, reply: dict, status: str = "200 OK",
+                 extra: list[tuple[str, str]] = ()):
         app = self.flask_app
         payload = (app.json.dumps(reply, separators=(",", ":")) + "\n").encode()
         headers = [("Content-Type", "application/json"), ("Content-Length", str(len(payload))),
-                   *SECURITY_HEADERS.items(), ("Cache-Control", "no-store"), ("Vary", "Cookie")]
+                   *SECURITY_HEADERS.items(), ("Cache-Control", "no-store"), ("Vary", "Cookie"),
+                   *extra]
         if app.config.get("SESSION_COOKIE_SECURE"):
             headers.append(("Strict-Transport-Security", "max-age=31536000"))
-        start_response("200 OK", headers)
+        start_response(status, headers)
         return [payload]
 
 
