@@ -95,6 +95,25 @@ BUSY_RETRY_SECONDS = 5  # what a 503 for a full connection pool asks the browser
 BUSY_MESSAGE = "The server is very busy, so nothing was done. Please try again in a moment."
 
 
+def busy(_err: PoolTimeout):
+    """Answer a request that found no free database connection within the pool's time-out.
+
+    The server is past what it can carry: say so now, and as an anonymous page, because the
+    header would load the account, which needs a connection too; the error page would wait (and
+    fail) all over again."""
+    current_app.logger.warning("no database connection free within %s s: answered 503",
+                               current_app.config["QUIZ_DB_POOL_TIMEOUT_SECONDS"])
+    if wants_json():
+        response = jsonify({"error": "busy", "message": BUSY_MESSAGE})
+    else:
+        nobody = current_app.login_manager.anonymous_user()
+        response = make_response(render_template(
+            "error.html", status=503, message=BUSY_MESSAGE, viewer=nobody, current_user=nobody))
+    response.status_code = 503
+    response.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
+    return response
+
+
 def wants_json() -> bool:
     """Return whether the caller is a script or our own JavaScript rather than a page load."""
     return request.path.startswith("/api/") or request.is_json
@@ -203,22 +222,7 @@ def register(app: Flask) -> None:
         return error_response(400, "A number or text in the request is too large for us to "
                                    "store, so nothing was changed.")
 
-    @app.errorhandler(PoolTimeout)
-    def busy(_err):
-        # No pooled connection came free within the pool's time-out: the server is past what it
-        # can carry. Say so now, and as an anonymous page: the header would load the account,
-        # which needs a connection too, and the error page would wait (and fail) all over again.
-        app.logger.warning("no database connection free within %s s: answered 503",
-                           app.config["QUIZ_DB_POOL_TIMEOUT_SECONDS"])
-        if wants_json():
-            response = jsonify({"error": "busy", "message": BUSY_MESSAGE})
-        else:
-            nobody = app.login_manager.anonymous_user()
-            response = make_response(render_template(
-                "error.html", status=503, message=BUSY_MESSAGE, viewer=nobody, current_user=nobody))
-        response.status_code = 503
-        response.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
-        return response
+    app.register_error_handler(PoolTimeout, busy)
 
     @app.after_request
     def security_headers(response):
