@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import bindparam, case, func, or_, select, update
+from sqlalchemy import Connection, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from quiz.accounts.models import ROLE_TITLES, Throttle, User
@@ -154,34 +154,31 @@ _MESSAGES = (
     .order_by(_message.c.sent_at, _message.c.id))
 
 
-def save_answer(session: Session, who: tuple[int, str], attempt_id: int, position: int,
+def save_answer(connection: Connection, who: tuple[int, str], attempt_id: int, position: int,
                 choice: int | None, seq: int, now: datetime, grace: timedelta) -> dict | None:
-    """Store an answer for the signed-in candidate, committed; return the reply, or None (nothing
-    changed) when the general path must answer.
+    """Store an answer for the signed-in candidate in the caller's write transaction (on SQLite,
+    one that began holding the write lock: quiz.db.begin_write); return the reply, or None when
+    the general path must answer, having written nothing.
 
-    A refusal the rules make (paused, on a break, after the deadline, submitted) is raised as
-    the general path raises it, with nothing changed.
+    The caller commits when there is a reply and rolls back when there is not. A refusal the
+    rules make (paused, on a break, after the deadline, submitted) is raised as the general path
+    raises it, with nothing written.
     """
     user_id, version = who
     if not answers.is_seq(seq):
         return None
-    begin_write(session)  # SQLite: the write lock from the read to the commit; nothing renders
-    connection = session.connection()
     row = connection.execute(_READ_FOR_SAVE, {"attempt_id": attempt_id, "user_id": user_id,
                                               "position": position}).first()
     if row is None or not holds_session(row, version):
-        session.rollback()
         return None
     attempt = AttemptRow.of(row)
     if attempt.is_due(now, grace):  # submitting it is the general path's work
-        session.rollback()
         return None
     refused = answers.refusal(attempt.status, attempt.submitted_reason, attempt.clock, now, grace)
     if refused is not None:
         raise refused
     order = row.option_order
     if choice is not None and not 0 <= choice < len(order):
-        session.rollback()
         return None
     letter = None if choice is None else order[choice]
     status = answers.outcome(row.question_seq, row.chosen, seq, letter)
@@ -190,10 +187,8 @@ def save_answer(session: Session, who: tuple[int, str], attempt_id: int, positio
         connection.execute(_STORE_ANSWER, {"question_id": row.question_id, "new_chosen": letter,
                                            "new_seq": seq, "now": now})
         connection.execute(_TOUCH_ATTEMPT, {"attempt_id": attempt.id, "new_seq": seq, "now": now})
-        session.commit()
         held, held_seq = letter, seq
     else:  # a retry or an overtaken save changes nothing; the browser was heard from all the same
-        session.rollback()
         presence.note_heard(attempt.id, now)
     return {"status": status, "position": position,
             "choice": None if held is None else order.index(held), "seq": held_seq,

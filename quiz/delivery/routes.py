@@ -293,9 +293,14 @@ def save_answer(attempt_id: int):
     if who is not None:
         fields = _answer_fields(quiet=True)
         if fields is not None:
-            reply = fastpath.save_answer(db(), who, attempt_id, *fields, now(), _grace())
+            session = db()
+            begin_write(session)  # SQLite: the write lock from the read to the commit
+            reply = fastpath.save_answer(session.connection(), who, attempt_id, *fields, now(),
+                                         _grace())
             if reply is not None:
+                session.commit()
                 return jsonify(reply)
+            session.rollback()
     return _save_answer(attempt_id)
 
 

@@ -11,6 +11,7 @@ from sqlalchemy import select, update
 
 from quiz.accounts.models import User
 from quiz.delivery.models import AttemptQuestion
+from quiz.web.lane import Verified
 from tests.factories import PASSWORD
 
 
@@ -96,6 +97,18 @@ def test_the_lane_replies_with_the_body_and_headers_flask_gives(guarded, alice):
     assert sorted(by_lane.headers.items()) == sorted(by_flask.headers.items())
 
 
+@pytest.mark.parametrize("lane", [True, False], ids=["lane", "flask"])
+def test_by_either_way_a_retry_or_an_older_save_changes_nothing(guarded, session, alice, lane):
+    guarded.config["QUIZ_SAVE_LANE"] = lane
+    assert alice.save({"position": 1, "choice": 2, "seq": 2}).json["status"] == "saved"
+    retry = alice.save({"position": 1, "choice": 2, "seq": 2})
+    older = alice.save({"position": 1, "choice": 0, "seq": 1})
+    assert (retry.json["status"], older.json["status"]) == ("duplicate", "stale")
+    assert older.json["choice"] == 2 and older.json["seq"] == 2  # what is held, as the reply
+    question = stored(session, alice.attempt_id, 1)
+    assert question.chosen == question.option_order[2] and question.seq == 2
+
+
 def test_a_save_without_a_csrf_token_is_refused_and_changes_nothing(session, alice):
     reply = alice.save({"position": 1, "choice": 2, "seq": 1}, token=None)
     assert reply.status_code == 400 and reply.json["error"] == "csrf"
@@ -174,3 +187,86 @@ def test_a_save_after_the_deadline_is_refused_by_the_general_path(guarded, sessi
     assert reply.status_code == 409 and reply.json["error"] == "time_up"
     assert flask.count == 1
     assert stored(session, alice.attempt_id, 1).chosen is None
+
+
+class Later:
+    """The clock every signature's age is counted by (time.time), moved on by some seconds."""
+
+    def __init__(self, monkeypatch):
+        self.monkeypatch, self.real = monkeypatch, time.time
+
+    def move_on(self, seconds: float) -> None:
+        self.monkeypatch.setattr(time, "time", lambda: self.real() + seconds)
+
+
+def test_a_token_that_saved_is_refused_once_past_its_time_limit(guarded, session, alice,
+                                                                  monkeypatch):
+    guarded.config["WTF_CSRF_TIME_LIMIT"] = 3600
+    with alice.client.session_transaction() as cookie:
+        secret = cookie["csrf_token"]
+
+    class AlmostAnHourAgo(TimestampSigner):
+        def get_timestamp(self):
+            return int(time.time()) - 3590
+
+    token = URLSafeTimedSerializer(guarded.secret_key, salt="wtf-csrf-token",
+                                   signer=AlmostAnHourAgo).dumps(secret)
+    assert alice.save({"position": 1, "choice": 2, "seq": 1}, token=token).status_code == 200
+    Later(monkeypatch).move_on(20)
+    reply = alice.save({"position": 1, "choice": 3, "seq": 2}, token=token)
+    assert reply.status_code == 400 and reply.json["error"] == "csrf"
+    assert stored(session, alice.attempt_id, 1).chosen == "C"  # the first save's choice
+
+
+def test_a_session_cookie_that_saved_is_no_session_once_past_its_lifetime(guarded, session, alice,
+                                                                          monkeypatch):
+    assert alice.save({"position": 1, "choice": 2, "seq": 1}).status_code == 200
+    Later(monkeypatch).move_on(guarded.permanent_session_lifetime.total_seconds() + 5)
+    reply = alice.save({"position": 1, "choice": 3, "seq": 2})
+    assert reply.status_code == 400 and reply.json["error"] == "csrf"
+    assert stored(session, alice.attempt_id, 1).chosen == "C"
+
+
+def test_a_cookie_that_saved_no_longer_saves_once_the_secret_key_changes(guarded, session, alice):
+    guarded.config["WTF_CSRF_SECRET_KEY"] = guarded.secret_key  # the token alone still holds
+    assert alice.save({"position": 1, "choice": 2, "seq": 1}).status_code == 200
+    guarded.secret_key = guarded.config["SECRET_KEY"] = "a new secret key"
+    reply = alice.save({"position": 1, "choice": 3, "seq": 2})
+    assert reply.status_code == 400 and reply.json["error"] == "csrf"
+    assert stored(session, alice.attempt_id, 1).chosen == "C"
+
+
+def test_a_signed_value_is_verified_once_and_remembered_up_to_a_bound():
+    serializer = URLSafeTimedSerializer("key", salt="test")
+    made = []
+
+    def maker():
+        made.append(1)
+        return serializer
+
+    remembered = Verified(size=2)
+    first, second, third = (serializer.dumps({"n": n}) for n in (1, 2, 3))
+    assert remembered.loads(maker, ("k", first), first, 60) == {"n": 1}
+    assert remembered.loads(maker, ("k", first), first, 60) == {"n": 1}
+    assert len(made) == 1  # the second time from memory
+    remembered.loads(maker, ("k", second), second, 60)
+    remembered.loads(maker, ("k", third), third, 60)  # the bound: the oldest, first, goes
+    assert remembered.loads(maker, ("k", first), first, 60) == {"n": 1}
+    assert len(made) == 4
+
+
+def test_a_remembered_payload_cannot_be_changed_by_whoever_reads_it():
+    serializer = URLSafeTimedSerializer("key", salt="test")
+    value = serializer.dumps({"_user_id": "7"})
+    payload = Verified().loads(lambda: serializer, ("k", value), value, 60)
+    with pytest.raises(TypeError):
+        payload["_user_id"] = "8"
+
+
+def test_a_tampered_value_is_refused_and_not_remembered():
+    serializer = URLSafeTimedSerializer("key", salt="test")
+    value = serializer.dumps({"n": 1})
+    tampered = value[:-1] + ("A" if value[-1] != "A" else "B")
+    remembered = Verified()
+    assert remembered.loads(lambda: serializer, ("k", tampered), tampered, 60) is None
+    assert ("k", tampered) not in remembered._known
