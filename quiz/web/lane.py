@@ -29,6 +29,7 @@ import hmac
 import io
 import json
 import re
+import threading
 import time
 from collections.abc import Mapping
 from datetime import timedelta
@@ -180,6 +181,7 @@ class Verified:
     def __init__(self, size: int = 20_000):
         self.size = size
         self._known: dict[tuple, tuple[object, int]] = {}
+        self._adding = threading.Lock()  # gthread workers add from several threads
 
     def loads(self, serializer, key: tuple, value: str, max_age: int | None):
         """Return what `value` holds if its signature holds (by `serializer()`, made only when
@@ -196,9 +198,10 @@ class Verified:
             if isinstance(payload, dict):
                 payload = MappingProxyType(payload)  # shared between requests: read only
             known = (payload, int(signed_at.timestamp()))
-            if len(self._known) >= self.size:
-                del self._known[next(iter(self._known))]
-            self._known[key] = known
+            with self._adding:
+                if len(self._known) >= self.size:
+                    del self._known[next(iter(self._known))]
+                self._known[key] = known
         payload, signed_at = known
         age = int(time.time()) - signed_at  # as itsdangerous counts it, in whole seconds
         if max_age is not None and not 0 <= age <= max_age:

@@ -1,6 +1,7 @@
 """The save lane (quiz/web/lane.py): an ordinary save is answered beneath Flask, with the same
 checks; anything else is answered by Flask exactly as before."""
 import re
+import threading
 import time
 from datetime import timedelta
 
@@ -270,3 +271,23 @@ def test_a_tampered_value_is_refused_and_not_remembered():
     remembered = Verified()
     assert remembered.loads(lambda: serializer, ("k", tampered), tampered, 60) is None
     assert ("k", tampered) not in remembered._known
+
+
+def test_threads_remembering_values_at_once_keep_within_the_bound():
+    serializer = URLSafeTimedSerializer("key", salt="test")
+    values = [serializer.dumps({"n": n}) for n in range(2_000)]
+    remembered, failures = Verified(size=100), []
+
+    def remember(offset: int) -> None:
+        try:
+            for value in values[offset::4]:
+                assert remembered.loads(lambda: serializer, ("k", value), value, 60) is not None
+        except Exception as error:  # noqa: BLE001 - any failure in a thread fails the test
+            failures.append(error)
+
+    threads = [threading.Thread(target=remember, args=(n,)) for n in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [] and len(remembered._known) == 100
