@@ -58,7 +58,6 @@ class SaveLane:
 
     def __init__(self, flask_app: Flask, app):
         self.flask_app, self.app = flask_app, app
-        self._csrf_signer: tuple[str, URLSafeTimedSerializer] | None = None
         self._verified = Verified()
 
     def __call__(self, environ, start_response):
@@ -140,21 +139,15 @@ class SaveLane:
         if not expected or not sent or not isinstance(expected, str):
             return False
         secret = config.get("WTF_CSRF_SECRET_KEY") or self.flask_app.secret_key
-        token = self._verified.loads(self._csrf_serializer, ("csrf", secret, sent), sent,
-                                     config.get("WTF_CSRF_TIME_LIMIT", 3600))
+        token = self._verified.loads(
+            lambda: URLSafeTimedSerializer(secret, salt="wtf-csrf-token"), ("csrf", secret, sent),
+            sent, config.get("WTF_CSRF_TIME_LIMIT", 3600))
         if not isinstance(token, str) or not hmac.compare_digest(expected, token):
             return False
         if environ.get("wsgi.url_scheme") == "https" and config.get("WTF_CSRF_SSL_STRICT", True):
             referrer, host = environ.get("HTTP_REFERER"), environ.get("HTTP_HOST")
             return bool(referrer and host and same_origin(referrer, f"https://{host}/"))
         return True
-
-    def _csrf_serializer(self) -> URLSafeTimedSerializer:
-        app = self.flask_app
-        secret = app.config.get("WTF_CSRF_SECRET_KEY") or app.secret_key
-        if self._csrf_signer is None or self._csrf_signer[0] != secret:
-            self._csrf_signer = (secret, URLSafeTimedSerializer(secret, salt="wtf-csrf-token"))
-        return self._csrf_signer[1]
 
     def _respond(self, start_response, reply: dict, status: str = "200 OK",
                  extra: list[tuple[str, str]] = ()):
