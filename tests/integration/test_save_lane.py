@@ -77,6 +77,19 @@ def stored(session, attempt_id, position):
         AttemptQuestion.attempt_id == attempt_id, AttemptQuestion.position == position))
 
 
+def token_signed_seconds_ago(app, browser, seconds: int) -> str:
+    """Return the browser's session's CSRF token as the app signs it, but signed `seconds` ago."""
+    with browser.client.session_transaction() as cookie:
+        secret = cookie["csrf_token"]
+
+    class ThatLongAgo(TimestampSigner):
+        def get_timestamp(self):
+            return int(time.time()) - seconds
+
+    return URLSafeTimedSerializer(app.secret_key, salt="wtf-csrf-token",
+                                  signer=ThatLongAgo).dumps(secret)
+
+
 def test_an_ordinary_save_is_stored_without_flask_handling_the_request(guarded, session, alice):
     with FlaskRequests(guarded) as flask:
         reply = alice.save({"position": 1, "choice": 2, "seq": 1})
@@ -126,15 +139,7 @@ def test_a_token_from_another_session_is_refused(guarded, session, alice, exam):
 
 def test_where_tokens_have_a_time_limit_one_past_it_is_refused(guarded, session, alice):
     guarded.config["WTF_CSRF_TIME_LIMIT"] = 3600  # ours have none: a test outlasts an hour
-    with alice.client.session_transaction() as cookie:
-        secret = cookie["csrf_token"]
-
-    class AnHourAndAMinuteAgo(TimestampSigner):
-        def get_timestamp(self):
-            return int(time.time()) - 3660
-
-    old = URLSafeTimedSerializer(guarded.secret_key, salt="wtf-csrf-token",
-                                 signer=AnHourAndAMinuteAgo).dumps(secret)
+    old = token_signed_seconds_ago(guarded, alice, 3660)
     assert alice.save({"position": 1, "choice": 2, "seq": 1}, token=old).status_code == 400
     assert stored(session, alice.attempt_id, 1).chosen is None
 
@@ -203,15 +208,7 @@ class Later:
 def test_a_token_that_saved_is_refused_once_past_its_time_limit(guarded, session, alice,
                                                                   monkeypatch):
     guarded.config["WTF_CSRF_TIME_LIMIT"] = 3600
-    with alice.client.session_transaction() as cookie:
-        secret = cookie["csrf_token"]
-
-    class AlmostAnHourAgo(TimestampSigner):
-        def get_timestamp(self):
-            return int(time.time()) - 3590
-
-    token = URLSafeTimedSerializer(guarded.secret_key, salt="wtf-csrf-token",
-                                   signer=AlmostAnHourAgo).dumps(secret)
+    token = token_signed_seconds_ago(guarded, alice, 3590)
     assert alice.save({"position": 1, "choice": 2, "seq": 1}, token=token).status_code == 200
     Later(monkeypatch).move_on(20)
     reply = alice.save({"position": 1, "choice": 3, "seq": 2}, token=token)
