@@ -5,7 +5,8 @@ a hall run through here rather than through the ORM: one SELECT finds the attemp
 Start, the booking) of the signed-in candidate together with the account's role and session
 version (the same check the user loader makes, so a revoked session is refused as before), the
 attempt's clock and, for a save, the question; a save then writes one UPDATE of the question and
-one of the attempt and commits. No ORM object is built, and nobody is loaded by Flask-Login.
+one of the attempt, and its caller commits. No ORM object is built, and nobody is loaded by
+Flask-Login.
 
 Only the ordinary case is decided here. Whatever else happens (not signed in, a revoked
 session, someone else's attempt, a question not on the paper, time run out but not yet

@@ -10,7 +10,8 @@ checks in the same order:
 - the session cookie, read with Flask's own serializer for it (the same keys, salt and maximum
   age), so a tampered or expired cookie is no session, as in Flask;
 - the CSRF token, taken from the headers Flask-WTF reads and checked as it checks it (its signed
-  form against the session's token, within the time limit; on HTTPS, a Referer from this host);
+  form against the session's token, within the time limit; on HTTPS, a Referer from this host).
+  Each signature is verified once per worker and remembered (Verified); its age, every time;
 - the body: a JSON object of at most the API's size whose position, choice and seq are whole
   numbers in range;
 - then fastpath.save_answer, which checks the session's version against the account in the same
