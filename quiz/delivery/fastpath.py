@@ -32,6 +32,7 @@ from quiz.errors import NotAllowed
 from quiz.invigilation.messages import RoomMessage
 from quiz.itembank.domain import Blueprint
 from quiz.itembank.models import BlueprintRecord, ItemVersion
+from quiz.itembank.service import live_version
 
 _attempt = Attempt.__table__
 _user = User.__table__
@@ -315,12 +316,14 @@ def question_page(session: Session, who: tuple[int, str], attempt_id: int, posit
 
 
 # A start, before the lock: the account, the booking, the sitting and its blueprint, in one SELECT.
+# Which version of the bank's live items is current, read with the rest (no query of its own).
+_LIVE_VERSION = live_version(_blueprint.c.code)
 _READ_FOR_START = (
     select(_user.c.id, _user.c.username, _user.c.extra_time_percent, _user.c.rest_break_minutes,
            *_WHO, _sitting.c.id.label("sitting_id"), _sitting.c.keycode,
            _sitting.c.duration_seconds.label("sitting_duration_seconds"),
            _blueprint.c.spec, _blueprint.c.duration_seconds.label("blueprint_duration_seconds"),
-           _blueprint.c.pass_mark_percent)
+           _blueprint.c.pass_mark_percent, _LIVE_VERSION)
     .join(_booking, _booking.c.candidate_id == _user.c.id)
     .join(_sitting, _sitting.c.id == _booking.c.sitting_id)
     .join(_blueprint, _blueprint.c.id == _sitting.c.blueprint_id)
@@ -406,7 +409,8 @@ def start(session: Session, who: tuple[int, str], sitting_id: int, keycode: str 
         session.rollback()
         return None
     blueprint = Blueprint.from_dict(row.spec)
-    paper = service.assemble_paper(session, blueprint, seed)  # reads only: before the lock
+    # Reads only, before the lock; the bank is read again only if its live version changed.
+    paper = service.assemble_paper(session, blueprint, seed, row.live_version)
     begin_write(session)
     connection = session.connection()
     held = connection.execute(_READ_UNDER_LOCK, {

@@ -22,7 +22,7 @@ from quiz.delivery.clock import percent_of
 from quiz.delivery.models import Attempt, AttemptQuestion, Booking, Sitting
 from quiz.itembank.assembly import Paper, assemble
 from quiz.itembank.models import ItemVersion
-from quiz.itembank.service import live_candidates
+from quiz.itembank.service import live_pool
 from quiz.scoring.scoring import Response, score
 
 MAX_SEQ = answers.MAX_SEQ
@@ -179,10 +179,13 @@ def _assemble(sitting: Sitting, seed: int | None = None, session: Session | None
     return assemble_paper(session, sitting.blueprint.to_domain(), seed)
 
 
-def assemble_paper(session: Session, blueprint, seed: int | None = None) -> Paper:
-    """Assemble a fresh paper to a blueprint (the domain's) from its bank's cached live items."""
+def assemble_paper(session: Session, blueprint, seed: int | None = None,
+                   live_version: str | None = None) -> Paper:
+    """Assemble a fresh paper to a blueprint (the domain's) from its bank's cached live items.
+
+    live_version: the bank's itembank.service.live_version, if the caller has read it."""
     seed = secrets.randbelow(2**62) if seed is None else seed
-    return assemble(blueprint, live_candidates(session, blueprint.code), seed)
+    return assemble(blueprint, live_pool(session, blueprint.code, live_version), seed)
 
 
 def keycode_matches(sitting: Sitting, keycode: str | None) -> bool:

@@ -11,7 +11,7 @@ from statistics import median
 
 import numpy as np
 
-from quiz.itembank.assembly import assemble
+from quiz.itembank.assembly import assemble, prepare
 from quiz.itembank.domain import Blueprint, Candidate
 
 
@@ -73,8 +73,9 @@ def exposure(blueprint: Blueprint, candidates: list[Candidate], seeds: range) ->
     ids = sorted(c.item_id for c in candidates)
     column = {item_id: i for i, item_id in enumerate(ids)}
     shown = np.zeros((len(seeds), len(ids)), dtype=np.int32)
+    pool = prepare(candidates)
     for row, seed in enumerate(seeds):
-        for question in assemble(blueprint, candidates, seed).questions:
+        for question in assemble(blueprint, pool, seed).questions:
             shown[row, column[question.item_id]] = 1
     in_common = shown @ shown.T  # papers x papers: items each pair shares
     overlaps = in_common[np.triu_indices(len(seeds), k=1)]

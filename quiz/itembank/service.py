@@ -5,12 +5,13 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from weakref import WeakKeyDictionary
 
-from sqlalchemy import func, select
+from sqlalchemy import String, cast, func, literal, select
 from sqlalchemy.orm import Session, selectinload
 
 from quiz import audit
 from quiz.audit import AuditEvent
 from quiz.errors import NotFound, Refused
+from quiz.itembank.assembly import Pool, prepare
 from quiz.itembank.bankfile import BankSet
 from quiz.itembank.coverage import RangeCoverage, range_coverage
 from quiz.itembank.domain import BankItem, Blueprint, Candidate, RangeList
@@ -208,26 +209,49 @@ def get_blueprint(session: Session, code: str) -> BlueprintRecord:
     return record
 
 
-def live_candidates(session: Session, bank: str) -> list[Candidate]:
-    """Return the current version of every live item in a bank, as assembly needs them.
+def live_version(bank):
+    """Return a column that says which version of a bank's live items is current.
+
+    bank: the bank's code, or a column holding it (the start reads this in its own first
+    SELECT, correlated with the sitting's blueprint, to save a query). Its value, an opaque
+    text, changes whenever an item goes live, is retired or gets a new current version. One
+    aggregate over the bank's live items, made into one text so that it is one scan.
+    """
+    parts = (func.count(), func.coalesce(func.sum(Item.current_version_id), 0),
+             func.coalesce(func.max(Item.current_version_id), 0))
+    text = cast(parts[0], String)
+    for part in parts[1:]:
+        text = text + literal(":") + cast(part, String)
+    text = text + literal(":") + func.coalesce(cast(func.max(Item.updated_at), String), "")
+    live = (Item.bank == bank) & (Item.status == "live")
+    return select(text).where(live).scalar_subquery().label("live_version")
+
+
+def live_pool(session: Session, bank: str, version: str | None = None) -> Pool:
+    """Return a bank's live items prepared for assembly (each at its current version).
 
     Kept per database and bank, and read again only when the bank's live items change: a
-    start then costs one small aggregate query instead of reading and decoding the whole bank.
+    start then costs one small aggregate query (or none, if the caller read live_version's
+    columns in its own query and passes them as version) instead of reading and decoding the
+    whole bank and working out its enemy links again.
     """
-    key = session.execute(
-        select(func.count(), func.coalesce(func.sum(Item.current_version_id), 0),
-               func.max(Item.current_version_id), func.max(Item.updated_at))
-        .where(Item.bank == bank, Item.status == "live")).one()
+    if version is None:
+        version = session.execute(select(live_version(bank))).scalar_one()
     cache = _live_cache.setdefault(session.get_bind(), {})
     cached = cache.get(bank)
-    if cached is not None and cached[0] == tuple(key):
+    if cached is not None and cached[0] == version:
         return cached[1]
-    candidates = _read_live_candidates(session, bank)
-    cache[bank] = (tuple(key), candidates)
-    return candidates
+    pool = prepare(_read_live_candidates(session, bank))
+    cache[bank] = (version, pool)
+    return pool
 
 
-# {engine: {bank: (version key, candidates)}}; weak, so an engine disposed of takes its cache.
+def live_candidates(session: Session, bank: str) -> list[Candidate]:
+    """Return the current version of every live item in a bank, as assembly needs them."""
+    return list(live_pool(session, bank).candidates)
+
+
+# {engine: {bank: (version, pool)}}; weak, so an engine disposed of takes its cache.
 _live_cache: WeakKeyDictionary = WeakKeyDictionary()
 
 

@@ -11,6 +11,7 @@ from quiz.audit import AuditEvent, record
 from quiz.db import make_engine
 from quiz.delivery import service
 from quiz.delivery.models import Attempt, AttemptQuestion
+from quiz.itembank.models import ItemVersion
 from quiz.web import db, now
 from tests import factories
 
@@ -145,6 +146,42 @@ def test_a_paper_after_items_are_retired_never_uses_them(session, exam):
     for seed in range(20):
         paper = service.paper_for(session, exam.sitting, factories.MORNING, seed=seed)
         assert not {q.item_id for q in paper.questions} & retired
+
+
+def test_a_start_by_keycode_learns_which_items_are_live_in_its_first_select(
+        app, client, auth, session, exam):
+    """The keycode's one POST reads the bank's live version with the candidate, booking and
+    sitting, not in a query of its own, and still sees items retired since the bank was kept."""
+    statements = []
+    engine = app.extensions["quiz.engine"]
+    listener = lambda *args: statements.append(args[2])  # noqa: E731
+    auth.login("alice")
+    assert client.post(f"/sittings/{exam.sitting.id}/join",
+                       data={"keycode": factories.KEYCODE}).status_code == 303  # the bank is kept
+    items = factories.make_items(exam.blueprint, per_criterion=3)
+    retired = {item.item_id for item in items if item.item_id.endswith("-01")}
+    factories.load_bank(session, exam.blueprint,
+                        [factories.replace_status(item, "retired") if item.item_id in retired
+                         else item for item in items],
+                        now=factories.MORNING + timedelta(hours=1))
+    session.commit()
+    auth.logout()
+    auth.login("bob")
+    event.listen(engine, "before_cursor_execute", listener)
+    try:
+        assert client.post(f"/sittings/{exam.sitting.id}/join",
+                           data={"keycode": factories.KEYCODE}).status_code == 303
+    finally:
+        event.remove(engine, "before_cursor_execute", listener)
+    version_reads = [s for s in statements if "sum(item.current_version_id)" in s]
+    assert len(version_reads) == 1 and "booking" in version_reads[0]
+    assert len([s for s in statements if "item_version.options" in s]) == 1  # read again
+    bob = session.scalar(select(Attempt).where(Attempt.candidate_id == exam.bob.id))
+    on_paper = session.scalars(select(AttemptQuestion.item_version_id)
+                               .where(AttemptQuestion.attempt_id == bob.id)).all()
+    assert len(on_paper) == 6
+    assert not {version.item.item_id for version in
+                session.scalars(select(ItemVersion).where(ItemVersion.id.in_(on_paper)))} & retired
 
 
 def test_counting_statements_a_start_reads_the_bank_once_until_it_changes(session, exam):

@@ -3,7 +3,7 @@ from collections import Counter
 
 import pytest
 
-from quiz.itembank.assembly import BankShortfall, assemble
+from quiz.itembank.assembly import BankShortfall, assemble, prepare
 from tests.factories import candidates_of, make_blueprint, make_items
 
 BLUEPRINT = make_blueprint(questions=(15, 15), criteria_per_outcome=5)
@@ -34,6 +34,19 @@ def test_the_same_seed_gives_the_same_paper():
 
 def test_the_order_items_arrive_in_does_not_change_the_paper():
     assert assemble(BLUEPRINT, list(reversed(BANK)), 42) == assemble(BLUEPRINT, BANK, 42)
+
+
+def test_a_prepared_pool_gives_the_same_papers_as_the_items_it_was_prepared_from():
+    pool = prepare(reversed(BANK))
+    for seed in SEEDS:
+        assert assemble(BLUEPRINT, pool, seed) == assemble(BLUEPRINT, BANK, seed), seed
+
+
+def test_a_prepared_pool_is_not_used_up_by_the_papers_drawn_from_it():
+    pool = prepare(BANK)
+    first = [assemble(BLUEPRINT, pool, seed) for seed in range(50)]
+    assert [assemble(BLUEPRINT, pool, seed) for seed in range(50)] == first
+    assert pool.live_count(1) == pool.live_count(2) == 30
 
 
 def test_different_seeds_give_different_papers():
