@@ -1,5 +1,6 @@
 """Answering: saved on choice, ordered by sequence number, refused after the deadline, never leaked."""
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -151,6 +152,17 @@ def test_flagging_a_question_shows_in_the_navigator(client, session, alice):
     page = client.get(f"/attempts/{alice.id}/q/1").data.decode()
     assert 'class="nav-q flagged"' in page
     assert "not answered, flagged for review" in page
+
+
+def test_each_link_in_the_navigator_leads_to_its_own_question(client, alice):
+    page = client.get(f"/attempts/{alice.id}/q/1").data.decode()
+    links = re.findall(r'<li><a href="([^"]+)"\s+class="nav-q[^"]*"\s+id="nav-(\d+)"', page)
+    assert [int(position) for _, position in links] == list(range(1, len(alice.questions) + 1))
+    for href, position in links:
+        assert href == f"/attempts/{alice.id}/q/{position}"
+        shown = client.get(href)
+        assert shown.status_code == 200
+        assert f'aria-current="page">{position}<' in shown.data.decode()
 
 
 def test_without_javascript_the_form_saves_the_answer_and_moves_on(client, session, alice):
