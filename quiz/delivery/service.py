@@ -290,6 +290,7 @@ def question_rows(attempt_id: int, paper: Paper) -> list[dict]:
 _ATTEMPT = Attempt.__table__
 _QUESTION = AttemptQuestion.__table__
 _AUDIT = audit.AuditEvent.__table__
+_INSERT_ATTEMPT, _INSERT_QUESTION, _INSERT_AUDIT = insert(_ATTEMPT), insert(_QUESTION), insert(_AUDIT)
 
 
 def insert_attempt(session: Session, sitting: Sitting, candidate: User, now: datetime,
@@ -302,12 +303,13 @@ def insert_attempt(session: Session, sitting: Sitting, candidate: User, now: dat
     session.flush()  # anything pending (an admission) goes first, in order
     values = attempt_values(sitting, blueprint or sitting.blueprint, candidate, now, paper)
     connection = session.connection()
-    attempt_id = connection.execute(insert(_ATTEMPT).values(**values)).inserted_primary_key[0]
-    connection.execute(insert(_QUESTION), question_rows(attempt_id, paper))
-    connection.execute(insert(_AUDIT).values(
-        at=now, actor_id=candidate.id, actor=candidate.username, action="attempt_started",
-        sitting_id=sitting.id, attempt_id=attempt_id,
-        detail={"seed": paper.seed, "extra_seconds": values["extra_seconds"]}))
+    # Values as parameters of statements built once: .values() would coerce each one anew.
+    attempt_id = connection.execute(_INSERT_ATTEMPT, values).inserted_primary_key[0]
+    connection.execute(_INSERT_QUESTION, question_rows(attempt_id, paper))
+    connection.execute(_INSERT_AUDIT, {
+        "at": now, "actor_id": candidate.id, "actor": candidate.username,
+        "action": "attempt_started", "sitting_id": sitting.id, "attempt_id": attempt_id,
+        "detail": {"seed": paper.seed, "extra_seconds": values["extra_seconds"]}})
     return attempt_id
 
 
