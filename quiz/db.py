@@ -114,7 +114,7 @@ def deferred(engine: Engine) -> Engine:
     return engine.execution_options(**{DEFERRED: True})
 
 
-def begin_write(session: Session) -> None:
+def begin_write(session: Session, reads_may_share: bool = False) -> None:
     """End the session's reads and begin a transaction that may write, holding the write lock.
 
     On SQLite, a deferred transaction that has read and then writes fails at once if another
@@ -122,7 +122,18 @@ def begin_write(session: Session) -> None:
     so first: its transaction then begins with BEGIN IMMEDIATE, waiting its turn for the lock,
     and holds it only for the use case's own statements up to its commit. On PostgreSQL this
     only ends the read transaction; row locks (FOR UPDATE) do the rest.
+
+    reads_may_share: the caller wrote nothing before and locks what it must re-read, so on
+    PostgreSQL its reads and writes may share one transaction (READ COMMITTED: each statement
+    reads what is committed when it runs, as in a transaction of its own; a server whose default
+    is stricter gets the commit). That saves a COMMIT, a BEGIN and a pool checkout with its
+    ping: the keycode's Start, where every round trip counts.
     """
+    if reads_may_share and session.in_transaction():
+        connection = session.connection()
+        if connection.dialect.name == "postgresql" \
+                and connection.default_isolation_level == "READ COMMITTED":
+            return
     if session.in_transaction():
         session.commit()
     session.connection(execution_options={WRITE: True})

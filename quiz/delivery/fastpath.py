@@ -411,7 +411,7 @@ def start(session: Session, who: tuple[int, str], sitting_id: int, keycode: str 
     blueprint = Blueprint.from_dict(row.spec)
     # Reads only, before the lock; the bank is read again only if its live version changed.
     paper = service.assemble_paper(session, blueprint, seed, row.live_version)
-    begin_write(session)
+    begin_write(session, reads_may_share=True)  # the booking's row lock is taken below
     connection = session.connection()
     held = connection.execute(_READ_UNDER_LOCK, {
         "user_id": user_id, "sitting_id": sitting_id, "account": f"user:{user_id}",

@@ -184,6 +184,30 @@ def test_a_start_by_keycode_learns_which_items_are_live_in_its_first_select(
                 session.scalars(select(ItemVersion).where(ItemVersion.id.in_(on_paper)))} & retired
 
 
+def test_a_start_by_keycode_reads_and_writes_in_one_transaction_on_postgresql_only(
+        app, client, auth, session, exam, db_url):
+    """PostgreSQL reads each statement afresh and the booking's row is locked before the checks
+    are read again, so the reads need no transaction of their own: a COMMIT, a BEGIN and a
+    pool checkout fewer. SQLite's reads must end before BEGIN IMMEDIATE takes the write lock."""
+    engine = app.extensions["quiz.engine"]
+    commits, checkouts = [], []
+    count_commit = lambda *args: commits.append(1)  # noqa: E731
+    count_checkout = lambda *args: checkouts.append(1)  # noqa: E731
+    auth.login("alice")
+    event.listen(engine, "commit", count_commit)
+    event.listen(engine.pool, "checkout", count_checkout)
+    try:
+        started = client.post(f"/sittings/{exam.sitting.id}/join",
+                              data={"keycode": factories.KEYCODE})
+    finally:
+        event.remove(engine, "commit", count_commit)
+        event.remove(engine.pool, "checkout", count_checkout)
+    assert started.status_code == 303
+    assert session.scalar(select(Attempt).where(Attempt.candidate_id == exam.alice.id))
+    on_postgresql = db_url.startswith("postgresql")
+    assert (len(commits), len(checkouts)) == ((1, 1) if on_postgresql else (2, 2))
+
+
 def test_counting_statements_a_start_reads_the_bank_once_until_it_changes(session, exam):
     statements = []
     engine = session.get_bind()
