@@ -39,24 +39,6 @@ class BankShortfall(Exception):
         super().__init__(f"{blueprint}: " + "; ".join(reasons))
 
 
-def shortfalls(blueprint: Blueprint, candidates: list[Candidate]) -> list[str]:
-    """Return what the bank lacks to fill one paper of the blueprint (empty if nothing)."""
-    by_outcome: dict[int, int] = defaultdict(int)
-    for candidate in candidates:
-        by_outcome[candidate.outcome] += 1
-    return _shortfalls(blueprint, by_outcome.__getitem__)
-
-
-def _shortfalls(blueprint: Blueprint, live_count) -> list[str]:
-    reasons = []
-    for outcome in blueprint.outcomes:
-        have = live_count(outcome.number)
-        if have < outcome.questions:
-            reasons.append(f"outcome {outcome.number} needs {outcome.questions} live items "
-                           f"but the bank has {have} (short by {outcome.questions - have})")
-    return reasons
-
-
 @dataclass(frozen=True)
 class Pool:
     """A bank's live items prepared once for many papers: what assembly derives from them.
@@ -86,13 +68,24 @@ def prepare(candidates) -> Pool:
                  for outcome, criteria in by_outcome.items()})
 
 
+def shortfalls(blueprint: Blueprint, pool: Pool) -> list[str]:
+    """Return what the bank lacks to fill one paper of the blueprint (empty if nothing)."""
+    reasons = []
+    for outcome in blueprint.outcomes:
+        have = pool.live_count(outcome.number)
+        if have < outcome.questions:
+            reasons.append(f"outcome {outcome.number} needs {outcome.questions} live items "
+                           f"but the bank has {have} (short by {outcome.questions - have})")
+    return reasons
+
+
 def assemble(blueprint: Blueprint, candidates: list[Candidate] | Pool, seed: int) -> Paper:
     """Choose and shuffle a paper for this seed, or raise BankShortfall saying what is short.
 
     candidates: the live items, or the Pool prepared from them (the same paper either way).
     """
     pool = candidates if isinstance(candidates, Pool) else prepare(candidates)
-    reasons = _shortfalls(blueprint, pool.live_count)
+    reasons = shortfalls(blueprint, pool)
     if reasons:
         raise BankShortfall(blueprint.code, reasons)
     rng = random.Random(seed)

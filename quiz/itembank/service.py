@@ -231,9 +231,9 @@ def live_pool(session: Session, bank: str, version: str | None = None) -> Pool:
     """Return a bank's live items prepared for assembly (each at its current version).
 
     Kept per database and bank, and read again only when the bank's live items change: a
-    start then costs one small aggregate query (or none, if the caller read live_version's
-    columns in its own query and passes them as version) instead of reading and decoding the
-    whole bank and working out its enemy links again.
+    start then costs one small aggregate query (or none, if the caller read live_version in its
+    own query and passes its value as version) instead of reading and decoding the whole bank
+    and working out its enemy links again.
     """
     if version is None:
         version = session.execute(select(live_version(bank))).scalar_one()
