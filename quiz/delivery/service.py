@@ -4,11 +4,14 @@ Each function takes the session (the unit of work) and `now`; the caller commits
 """
 from __future__ import annotations
 
+import json
 import secrets
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import (JSON, Integer, String, Text, bindparam, cast, false, func, insert, literal,
+                        select, true, update)
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.orm import Session, contains_eager, selectinload
 
 from quiz import audit
@@ -291,6 +294,45 @@ _ATTEMPT = Attempt.__table__
 _QUESTION = AttemptQuestion.__table__
 _AUDIT = audit.AuditEvent.__table__
 _INSERT_ATTEMPT, _INSERT_QUESTION, _INSERT_AUDIT = insert(_ATTEMPT), insert(_QUESTION), insert(_AUDIT)
+# What attempt_values writes, and what a question row carries beside its attempt's id.
+_ATTEMPT_COLUMNS = ("sitting_id", "candidate_id", "status", "seed", "blueprint_code", "started_at",
+                    "duration_seconds", "extra_seconds", "pass_mark_percent", "paused_seconds",
+                    "break_allowance_seconds", "break_used_seconds", "last_seen_at", "last_seq")
+_PAPER_ARRAYS = (("position", Integer), ("item_version_id", Integer), ("outcome", Integer),
+                 ("criterion", String), ("option_order", Text))  # option orders as JSON texts
+
+
+def _insert_all_at_once():
+    """PostgreSQL: the attempt, its questions and its audit event in one statement.
+
+    A data-modifying WITH: the attempt's INSERT returns its id, the questions come from one
+    unnest() of five arrays (one row per question), and the audit event's INSERT returns the id.
+    One round trip, one statement to parse and plan, where the executemany of thirty rows made
+    thirty-two: on PostgreSQL the start's dearest part, in the client and in the database.
+    """
+    attempt = (insert(_ATTEMPT)
+               .values({name: bindparam(name, type_=_ATTEMPT.c[name].type)
+                        for name in _ATTEMPT_COLUMNS})
+               .returning(_ATTEMPT.c.id).cte("new_attempt"))
+    paper = (func.unnest(*(bindparam(name, type_=ARRAY(kind)) for name, kind in _PAPER_ARRAYS))
+             .table_valued(*(name for name, _ in _PAPER_ARRAYS)).render_derived("paper"))
+    questions = insert(_QUESTION).from_select(
+        ["attempt_id", "position", "item_version_id", "outcome", "criterion", "option_order",
+         "flagged", "seq", "flag_seq"],
+        select(attempt.c.id, paper.c.position, paper.c.item_version_id, paper.c.outcome,
+               paper.c.criterion, cast(paper.c.option_order, JSON), false(), literal(0),
+               literal(0)).select_from(attempt).join(paper, true())).cte("new_questions")
+    return (insert(_AUDIT).from_select(
+        ["at", "actor_id", "actor", "action", "sitting_id", "attempt_id", "detail"],
+        select(bindparam("started_at", type_=_AUDIT.c.at.type),
+               bindparam("candidate_id", type_=Integer),
+               bindparam("actor", type_=String), literal("attempt_started"),
+               bindparam("sitting_id", type_=Integer), attempt.c.id,
+               bindparam("detail", type_=_AUDIT.c.detail.type)).select_from(attempt))
+            .add_cte(questions).returning(_AUDIT.c.attempt_id))
+
+
+_INSERT_ALL_AT_ONCE = _insert_all_at_once()
 
 
 def insert_attempt(session: Session, sitting: Sitting, candidate: User, now: datetime,
@@ -303,13 +345,21 @@ def insert_attempt(session: Session, sitting: Sitting, candidate: User, now: dat
     session.flush()  # anything pending (an admission) goes first, in order
     values = attempt_values(sitting, blueprint or sitting.blueprint, candidate, now, paper)
     connection = session.connection()
+    detail = {"seed": paper.seed, "extra_seconds": values["extra_seconds"]}
+    if connection.dialect.name == "postgresql":
+        columns = list(zip(*((position, q.version_id, q.outcome, q.criterion,
+                              json.dumps(list(q.option_order)))
+                             for position, q in enumerate(paper.questions, start=1))))
+        return connection.execute(_INSERT_ALL_AT_ONCE, {
+            **values, **{name: list(column) for (name, _), column in zip(_PAPER_ARRAYS, columns)},
+            "actor": candidate.username, "detail": detail}).scalar_one()
     # Values as parameters of statements built once: .values() would coerce each one anew.
     attempt_id = connection.execute(_INSERT_ATTEMPT, values).inserted_primary_key[0]
     connection.execute(_INSERT_QUESTION, question_rows(attempt_id, paper))
     connection.execute(_INSERT_AUDIT, {
         "at": now, "actor_id": candidate.id, "actor": candidate.username,
         "action": "attempt_started", "sitting_id": sitting.id, "attempt_id": attempt_id,
-        "detail": {"seed": paper.seed, "extra_seconds": values["extra_seconds"]}})
+        "detail": detail})
     return attempt_id
 
 
