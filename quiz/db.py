@@ -1,9 +1,10 @@
 """Database wiring: the declarative base, UTC timestamps, and engines made per app, never at import."""
 from __future__ import annotations
 
+from time import monotonic
 from datetime import datetime, timezone
 
-from sqlalchemy import DateTime, Float, MetaData, create_engine, event, literal, make_url
+from sqlalchemy import DateTime, Float, MetaData, create_engine, event, exc, literal, make_url
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 from sqlalchemy.engine import Engine
@@ -93,9 +94,46 @@ def make_engine(url: str, autocommit: bool = False, pool_timeout: float = 30) ->
             # request that writes takes the lock only for its writing unit of work (begin_write).
             event.listen(engine, "begin", _sqlite_begin)
         return engine
-    engine = create_engine(url, pool_pre_ping=True, pool_size=10, max_overflow=20,
-                           pool_timeout=pool_timeout)
+    engine = create_engine(url, pool_size=10, max_overflow=20, pool_timeout=pool_timeout)
+    ping_when_idle(engine)
     return engine.execution_options(isolation_level="AUTOCOMMIT") if autocommit else engine
+
+
+# A pooled connection back within this many seconds is handed out again without a ping.
+IDLE_BEFORE_PING = 5.0
+
+
+def ping_when_idle(engine: Engine, idle_seconds: float | None = None) -> None:
+    """Ping a pooled connection at checkout only if it has been idle for a while.
+
+    pool_pre_ping pings at every checkout: on exam day a round trip (and a turn of gevent's
+    loop) in every request, for connections used milliseconds before. A connection idle past
+    the limit is pinged; a dead one (the server restarted, a firewall dropped it) is replaced
+    before the request sees it. One that dies within the limit fails its request, and the
+    error invalidates the pool, so the requests after it connect afresh.
+    """
+    limit = IDLE_BEFORE_PING if idle_seconds is None else idle_seconds
+
+    @event.listens_for(engine, "connect")
+    def _fresh(_dbapi_connection, record):
+        record.info["returned_at"] = monotonic()
+
+    @event.listens_for(engine, "checkin")
+    def _returned(_dbapi_connection, record):
+        if record is not None:
+            record.info["returned_at"] = monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _ping_if_idle(dbapi_connection, record, _proxy):
+        returned = record.info.get("returned_at")
+        if returned is not None and monotonic() - returned < limit:
+            return
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as error:
+            if engine.dialect.is_disconnect(error, dbapi_connection, None):
+                raise exc.DisconnectionError() from error  # the pool connects afresh
+            raise
 
 
 READ_ONLY = "quiz_read_only"
