@@ -177,6 +177,17 @@ def begin_write(session: Session, reads_may_share: bool = False) -> None:
     session.connection(execution_options={WRITE: True})
 
 
+def end_read(session: Session) -> None:
+    """End a transaction that only read, with COMMIT rather than ROLLBACK.
+
+    The same to the database, but psycopg drops every statement it has prepared on the
+    connection when it sees a ROLLBACK (and sends DEALLOCATE ALL), so where each request's read
+    ended that way, no statement was ever run often enough on one connection to be prepared,
+    and PostgreSQL planned every statement of every request afresh. A caller must have written
+    nothing."""
+    session.commit()
+
+
 def is_lost_write_race(error: BaseException) -> bool:
     """Return whether an error is SQLite refusing a deferred transaction's first write.
 

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from quiz.accounts.models import ROLE_TITLES, Throttle, User
 from quiz.accounts.throttle import Source, SourceBucket
-from quiz.db import UTCDateTime, begin_write
+from quiz.db import UTCDateTime, begin_write, end_read
 from quiz.delivery import answers, presence, present, service
 from quiz.delivery.clock import AttemptClock
 from quiz.delivery.models import Attempt, AttemptQuestion, Booking, Sitting, clock_of
@@ -238,7 +238,7 @@ def status(session: Session, who: tuple[int, str], attempt_id: int, now: datetim
         session.rollback()
         return None
     payload = status_payload(connection, found, now)
-    session.rollback()  # only read: end the read transaction now
+    end_read(session)
     if found.attempt.is_open:
         presence.note_heard(found.attempt.id, now)  # written in a batch, not by this request
     return payload
@@ -251,7 +251,7 @@ def stream_topic(session: Session, who: tuple[int, str], attempt_id: int, now: d
     user_id, version = who
     row = session.connection().execute(_READ_ATTEMPT, {"attempt_id": attempt_id,
                                                        "user_id": user_id}).first()
-    session.rollback()  # only read: end the read transaction now
+    end_read(session)
     if row is None or not holds_session(row, version):
         return None
     attempt = AttemptRow.of(row)
@@ -309,7 +309,7 @@ def question_page(session: Session, who: tuple[int, str], attempt_id: int, posit
         return None
     messages = connection.execute(_MESSAGES, {"sitting_id": attempt.sitting_id,
                                               "attempt_id": attempt.id}).all()
-    session.rollback()  # only read: end the read transaction now
+    end_read(session)
     presence.note_heard(attempt.id, now)  # written in a batch, not by this request
     viewer = Viewer(row.full_name, row.user_role, bool(row.large_text), bool(row.high_contrast))
     return QuestionPage(attempt, viewer, f"{row.test_code} {row.test_title}", questions, messages)

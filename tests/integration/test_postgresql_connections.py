@@ -1,10 +1,12 @@
-"""PostgreSQL's pooled connections: pinged at checkout only after idling and replaced if dead."""
+"""PostgreSQL's pooled connections: pinged at checkout only after idling, replaced if dead, and
+their prepared statements kept across requests that only read."""
 from time import monotonic
 
 import pytest
 from sqlalchemy import create_engine, text
+from sqlalchemy.orm import Session
 
-from quiz.db import ping_when_idle
+from quiz.db import end_read, ping_when_idle
 
 
 @pytest.fixture
@@ -58,3 +60,25 @@ def test_a_dead_idle_connection_is_replaced_before_the_request_sees_it(
     second = backend_pid(engine)  # no error: the ping found it dead and the pool connected anew
     assert second != first and len(counted) == 1
 
+
+def prepared_after_six_reads(postgresql_url, end) -> int:
+    """Run one SELECT six times on one pooled connection, ending each read with `end`; return
+    how many statements the server then holds prepared for that connection."""
+    engine = create_engine(postgresql_url, pool_size=1, max_overflow=0)
+    try:
+        with Session(engine) as session:
+            for _ in range(6):  # psycopg prepares a statement on its fifth run
+                session.execute(text("SELECT count(*) FROM pg_class WHERE relpages >= :n"),
+                                {"n": 0}).scalar()
+                end(session)
+            return session.execute(text("SELECT count(*) FROM pg_prepared_statements")).scalar()
+    finally:
+        engine.dispose()
+
+
+def test_reads_ended_with_end_read_keep_their_prepared_statements(postgresql_url):
+    assert prepared_after_six_reads(postgresql_url, end_read) >= 1
+
+
+def test_reads_ended_with_a_rollback_lose_them_which_is_why_end_read_commits(postgresql_url):
+    assert prepared_after_six_reads(postgresql_url, Session.rollback) == 0
