@@ -2,6 +2,7 @@
 sweep finding due attempts in SQL, and the live bank cached until it changes."""
 import sqlite3
 import threading
+from types import SimpleNamespace
 from datetime import timedelta
 
 import pytest
@@ -383,3 +384,13 @@ def test_a_stream_connects_with_core_reads_and_no_user_load(app, client, auth, s
               and s.split(None, 1)[0].upper() in ("SELECT", "UPDATE", "INSERT", "DELETE")]
     assert len(stream) == 3 and "user_account" in stream[0]
     assert all(s.startswith("SELECT") for s in stream)
+
+
+def test_the_one_statement_start_on_postgresql_writes_every_column_attempt_values_gives():
+    # A column added to attempt_values but not to the statement would be dropped silently there.
+    sitting = SimpleNamespace(id=1, duration_seconds=None)
+    blueprint = SimpleNamespace(duration_seconds=2700, pass_mark_percent=70.0)
+    candidate = SimpleNamespace(id=2, extra_time_percent=25, rest_break_minutes=10)
+    paper = SimpleNamespace(seed=7, blueprint="2794-03/315")
+    values = service.attempt_values(sitting, blueprint, candidate, factories.MORNING, paper)
+    assert set(service._ATTEMPT_COLUMNS) == set(values)
