@@ -21,8 +21,13 @@ bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 # gevent worker while they run, which is why a request holds SQLite's write lock only for its own
 # statements.
 worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "gevent")
-# Two per core: while one waits on the database or the network, the other computes.
-workers = int(os.environ.get("GUNICORN_WORKERS", 2 * cores))
+# On SQLite two per core: a SQLite call blocks its gevent worker while it runs, so the other
+# computes meanwhile. On PostgreSQL one per core: a worker's waits on the database yield to its
+# own loop, and more workers than cores only add switching. Measured alternately (PostgreSQL,
+# 3,000 starts in 25 s): CPU per start 10.6 and 10.7 ms with 2 workers against 12.2 and 13.3 with
+# 4, first question p95 58-59 ms against 290-553 ms (bench/RESULTS.md, "Ninth pass").
+_on_postgresql = os.environ.get("QUIZ_DATABASE_URL", "").startswith("postgresql")
+workers = int(os.environ.get("GUNICORN_WORKERS", cores if _on_postgresql else 2 * cores))
 threads = int(os.environ.get("GUNICORN_THREADS", 4))  # gthread only
 worker_connections = int(os.environ.get("GUNICORN_WORKER_CONNECTIONS", 1000))  # gevent only
 
