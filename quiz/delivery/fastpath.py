@@ -395,8 +395,9 @@ def start(session: Session, who: tuple[int, str], sitting_id: int, keycode: str 
     with no wrong keycodes counted against the account and the source address free to guess.
     The rules are service.admit_and_start's, made on the same columns: the paper is assembled
     from the cached bank before the lock; under it one SELECT reads again everything the checks
-    need, then one UPDATE admits (if not admitted since the sitting opened) and three INSERTs
-    write the attempt, its questions and the trail. Anything else (no keycode, a wrong one, a
+    need, then one UPDATE admits (if not admitted since the sitting opened) and
+    service.insert_attempt writes the attempt, its questions and the trail (one statement on
+    PostgreSQL, three INSERTs on SQLite). Anything else (no keycode, a wrong one, a
     sitting not open or outside its window, a counted guess, a revoked session) is the general
     path's, which refuses, counts or admits exactly as it always has.
     """

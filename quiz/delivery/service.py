@@ -337,8 +337,9 @@ _INSERT_ALL_AT_ONCE = _insert_all_at_once()
 
 def insert_attempt(session: Session, sitting: Sitting, candidate: User, now: datetime,
                    paper: Paper, blueprint=None) -> int:
-    """Write the attempt, its questions and the audit event in three Core INSERTs (the questions
-    as one executemany); return the attempt's id. The checks are the caller's.
+    """Write the attempt, its questions and the audit event: on PostgreSQL in one statement
+    (_insert_all_at_once), elsewhere in three Core INSERTs (the questions as one executemany);
+    return the attempt's id. The checks are the caller's.
 
     blueprint: the sitting's blueprint row if the caller holds it already.
     """
