@@ -23,6 +23,9 @@ def held(db, attempt):
 def choose(page, position: int, index: int) -> None:
     """On question `position`, choose option `index` by keyboard, as a keyboard-only candidate would."""
     expect(page.get_by_text(f"Question {position} of 30")).to_be_visible()
+    # The page's script is deferred: it runs before DOMContentLoaded, and saves only what is
+    # chosen after it runs (a choice made in the moment before it runs is shown but not sent).
+    page.wait_for_load_state("domcontentloaded")
     page.locator(f"#option-{index}").focus()
     page.keyboard.press("Space")
     expect(page.locator(f"#option-{index}")).to_be_checked()
