@@ -23,8 +23,8 @@ def held(db, attempt):
 def choose(page, position: int, index: int) -> None:
     """On question `position`, choose option `index` by keyboard, as a keyboard-only candidate would."""
     expect(page.get_by_text(f"Question {position} of 30")).to_be_visible()
-    # The page's script is deferred: it runs before DOMContentLoaded, and saves only what is
-    # chosen after it runs (a choice made in the moment before it runs is shown but not sent).
+    # The page's script is deferred and runs before DOMContentLoaded. A choice made before it runs
+    # is sent when it starts (the last test here), but the status line would say so only then.
     page.wait_for_load_state("domcontentloaded")
     page.locator(f"#option-{index}").focus()
     page.keyboard.press("Space")
@@ -204,3 +204,19 @@ NORMALISED = """area => {
   };
   return JSON.stringify(walk(area));
 }"""
+
+
+def test_a_choice_made_before_the_pages_script_runs_is_saved(new_context, db, world):
+    page = new_context().new_page()
+    sign_in(page, "alice")
+    held_back = []  # the page's script, kept from the browser until the candidate has chosen
+    page.route("**/static/attempt.js*", lambda route: held_back.append(route))
+    join_and_start(page)
+    attempt = current_attempt(db, world.alice)
+    page.locator("#option-2").check()  # the browser shows it; no script has heard it
+    assert len(held_back) == 1 and held(db, attempt)[1] == (None, False)
+
+    held_back[0].continue_()
+    expect(page.locator("#save-status")).to_have_text("Answer saved.")
+    expect(page.locator("#option-2")).to_be_checked()
+    assert held(db, attempt)[1] == (2, False)

@@ -586,7 +586,8 @@
                               text: q.flagged ? "Flagged for review" : "Flag for review"}));
     if (n < paper.total) { actions.push(h("button", {type: "submit", name: "action", value: "next", "class": "primary", text: "Next"})); }
     actions.push(h("button", {type: "submit", name: "action", value: "review", text: "Review answers"}));
-    form = h("form", {method: "post", "class": "question", id: "answer-form", action: urlOf({screen: "question", position: n}),
+    form = h("form", {method: "post", "class": "question", id: "answer-form", autocomplete: "off",
+                      action: urlOf({screen: "question", position: n}),
                       "data-position": String(n)}, [
       h("input", {type: "hidden", name: "csrf_token", value: csrfToken}),
       h("input", {type: "hidden", name: "seq", id: "seq", value: String(serverLastSeq + 1)}),
@@ -768,6 +769,20 @@
     if (route && !go(route, false)) { location.reload(); }
   });
 
+  // A choice made between the page being drawn and this (deferred) script running was shown by
+  // the browser but no listener heard it. The server's form has autocomplete="off", so the browser
+  // restores no old choice into it: a checked option the server did not check is the candidate's.
+  function takeEarlyChoice() {
+    if (screen !== "question" || !position) { return; }
+    var q = question(position), picked = area.querySelector('input[name="choice"]:checked');
+    if (!q || !picked || picked.defaultChecked) { return; }
+    var choice = parseInt(picked.value, 10);
+    if (choice === q.chosen) { return; }  // already heard, or already queued
+    q.chosen = choice;
+    lastSaid = null;
+    enqueue({kind: "answer", position: position, choice: choice});
+  }
+
   // --- start: show the server's clock, fetch the paper, listen for changes ------------------------
   setRemaining(parseFloat(D.remaining), D.paused === "true");
   setInterval(tick, 250);
@@ -797,6 +812,7 @@
       return true;
     });
     writeOutbox(keep);
+    takeEarlyChoice();
     history.replaceState(routeOf(location.href), "", location.href);
     applyStatus(data.status);
     syncScreen();
