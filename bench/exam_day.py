@@ -161,9 +161,10 @@ class ExamDayRun:
         """Keycode and Start to the first question: the moment exam day is judged on.
 
         Follows whichever flow the server has: today's (the join page holds the instructions;
-        one POST admits, starts and lands on question 1, whose page carries the paper) or the
-        one before it (keycode, instructions, Start, question 1, then the page fetches /paper),
-        so one harness measures both sides of a change.
+        one POST admits, starts and answers with question 1's page, which carries the paper),
+        the one before it (the same POST redirects to question 1), or an older one (keycode,
+        instructions, Start, question 1, then the page fetches /paper), so one harness measures
+        both sides of a change.
         """
         await _sleep_until(at)
         began = time.perf_counter()
@@ -176,7 +177,7 @@ class ExamDayRun:
                 return False
             token = join.token()
         response = await self.request(
-            candidate, "start", "POST", f"/sittings/{sitting}/join", expect=(302, 303),
+            candidate, "start", "POST", f"/sittings/{sitting}/join", expect=(200, 302, 303),
             form={"csrf_token": token, "keycode": self.exam.keycode})
         if response is not None and path_of(response.location).endswith("/instructions"):
             page = await self.request(candidate, "instructions", "GET", path_of(response.location))

@@ -74,6 +74,26 @@ def test_a_full_sitting_from_sign_in_to_the_result_by_outcome(new_context, db, w
         expect(row).to_contain_text(f"{by_outcome[number]['marks']} / 15")
 
 
+def test_start_shows_question_one_at_its_own_address_so_a_reload_asks_nothing(
+        new_context, db, world):
+    """Start answers its POST with question 1 itself; the page's script gives it the question's
+    address, so reloading it is a plain GET of the question, not the keycode sent again."""
+    page = new_context().new_page()
+    sign_in(page, "alice")
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    join_and_start(page)
+    attempt = current_attempt(db, world.alice)
+    page.wait_for_url(f"**/attempts/{attempt.id}/q/1")
+    page.locator("#option-1").check()
+    expect(page.locator("#save-status")).to_have_text("Answer saved.")
+    with page.expect_request(lambda r: r.url.endswith(f"/attempts/{attempt.id}/q/1")) as reloaded:
+        page.reload()
+    assert reloaded.value.method == "GET" and dialogs == []
+    expect(page.get_by_text("Question 1 of 30")).to_be_visible()
+    expect(page.locator("#option-1")).to_be_checked()
+
+
 def test_a_candidate_resumes_after_the_browser_is_closed_mid_test(new_context, db, world):
     first = new_context()
     page = first.new_page()

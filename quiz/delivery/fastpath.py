@@ -32,7 +32,7 @@ from quiz.errors import NotAllowed
 from quiz.invigilation.messages import RoomMessage
 from quiz.itembank.domain import Blueprint
 from quiz.itembank.models import BlueprintRecord, ItemVersion
-from quiz.itembank.service import live_version
+from quiz.itembank.service import live_bank, live_version
 
 _attempt = Attempt.__table__
 _user = User.__table__
@@ -75,6 +75,16 @@ class AttemptRow:
         """Return the attempt's part of a result row."""
         mapping = row._mapping
         return cls(*(mapping[name] for name in _ATTEMPT_COLUMNS))
+
+    @classmethod
+    def fresh(cls, attempt_id: int, values: dict) -> AttemptRow:
+        """Return the row of an attempt just written with these columns (service.attempt_values):
+        nothing paused, no break taken, nothing submitted."""
+        return cls(attempt_id, values["sitting_id"], values["candidate_id"], values["status"],
+                   None, values["started_at"], values["duration_seconds"],
+                   values["extra_seconds"], values["paused_seconds"], None,
+                   values["break_allowance_seconds"], values["break_used_seconds"], None,
+                   values["last_seq"])
 
     @property
     def clock(self) -> AttemptClock:
@@ -277,8 +287,8 @@ class Viewer:
 
 @dataclass(frozen=True)
 class QuestionPage:
-    """What a question page shows, read in three SELECTs: the attempt with the account and the
-    test's name, the paper's rows in order, and the room's messages."""
+    """What a question page shows, read in three SELECTs (the attempt with the account and the
+    test's name, the paper's rows in order, and the room's messages), or held by a fresh start."""
 
     attempt: AttemptRow
     viewer: Viewer
@@ -307,12 +317,40 @@ def question_page(session: Session, who: tuple[int, str], attempt_id: int, posit
     if not 1 <= position <= len(questions):
         session.rollback()
         return None
-    messages = connection.execute(_MESSAGES, {"sitting_id": attempt.sitting_id,
-                                              "attempt_id": attempt.id}).all()
+    messages = _read_messages(connection, attempt)
     end_read(session)
     presence.note_heard(attempt.id, now)  # written in a batch, not by this request
-    viewer = Viewer(row.full_name, row.user_role, bool(row.large_text), bool(row.high_contrast))
-    return QuestionPage(attempt, viewer, f"{row.test_code} {row.test_title}", questions, messages)
+    return QuestionPage(attempt, _viewer(row), f"{row.test_code} {row.test_title}", questions,
+                        messages)
+
+
+def _read_messages(connection, attempt: AttemptRow) -> list:
+    return connection.execute(_MESSAGES, {"sitting_id": attempt.sitting_id,
+                                          "attempt_id": attempt.id}).all()
+
+
+def _viewer(row) -> Viewer:
+    return Viewer(row.full_name, row.user_role, bool(row.large_text), bool(row.high_contrast))
+
+
+@dataclass(frozen=True)
+class FreshQuestion:
+    """A question of a paper just written, as _PAPER would read it back: nothing chosen or
+    flagged yet, its version's wording from the cached bank."""
+
+    position: int
+    option_order: tuple[str, ...]
+    stem: str
+    options: dict[str, str]
+    chosen: str | None = None
+    flagged: bool = False
+    seq: int = 0
+    flag_seq: int = 0
+
+
+def _fresh_questions(paper, wording: dict) -> list[FreshQuestion]:
+    return [FreshQuestion(position, q.option_order, *wording[q.version_id])
+            for position, q in enumerate(paper.questions, start=1)]
 
 
 # A start, before the lock: the account, the booking, the sitting and its blueprint, in one SELECT.
@@ -320,10 +358,12 @@ def question_page(session: Session, who: tuple[int, str], attempt_id: int, posit
 _LIVE_VERSION = live_version(_blueprint.c.code)
 _READ_FOR_START = (
     select(_user.c.id, _user.c.username, _user.c.extra_time_percent, _user.c.rest_break_minutes,
+           _user.c.full_name, _user.c.large_text, _user.c.high_contrast,
            *_WHO, _sitting.c.id.label("sitting_id"), _sitting.c.keycode,
            _sitting.c.duration_seconds.label("sitting_duration_seconds"),
            _blueprint.c.spec, _blueprint.c.duration_seconds.label("blueprint_duration_seconds"),
-           _blueprint.c.pass_mark_percent, _LIVE_VERSION)
+           _blueprint.c.pass_mark_percent, _blueprint.c.code.label("test_code"),
+           _blueprint.c.title.label("test_title"), _LIVE_VERSION)
     .join(_booking, _booking.c.candidate_id == _user.c.id)
     .join(_sitting, _sitting.c.id == _booking.c.sitting_id)
     .join(_blueprint, _blueprint.c.id == _sitting.c.blueprint_id)
@@ -397,7 +437,10 @@ def start(session: Session, who: tuple[int, str], sitting_id: int, keycode: str 
     from the cached bank before the lock; under it one SELECT reads again everything the checks
     need, then one UPDATE admits (if not admitted since the sitting opened) and
     service.insert_attempt writes the attempt, its questions and the trail (one statement on
-    PostgreSQL, three INSERTs on SQLite). Anything else (no keycode, a wrong one, a
+    PostgreSQL, three INSERTs on SQLite), and the room's messages are read. A fresh start comes
+    back with its first question's page (Started.page): the attempt as written, the questions
+    with their wording from the cached bank, so the page is shown without reading the attempt
+    back, and without the browser asking for it again. Anything else (no keycode, a wrong one, a
     sitting not open or outside its window, a counted guess, a revoked session) is the general
     path's, which refuses, counts or admits exactly as it always has.
     """
@@ -411,7 +454,8 @@ def start(session: Session, who: tuple[int, str], sitting_id: int, keycode: str 
         return None
     blueprint = Blueprint.from_dict(row.spec)
     # Reads only, before the lock; the bank is read again only if its live version changed.
-    paper = service.assemble_paper(session, blueprint, seed, row.live_version)
+    bank = live_bank(session, blueprint.code, row.live_version)
+    paper = service.assemble_from(bank.pool, blueprint, seed)
     begin_write(session, reads_may_share=True)  # the booking's row lock is taken below
     connection = session.connection()
     held = connection.execute(_READ_UNDER_LOCK, {
@@ -435,9 +479,14 @@ def start(session: Session, who: tuple[int, str], sitting_id: int, keycode: str 
         connection.execute(_ADMIT, {"booking_id": held.booking_id, "now": now})
     candidate = _Candidate(row.id, row.username, row.extra_time_percent, row.rest_break_minutes)
     figures = _BlueprintFigures(row.blueprint_duration_seconds, row.pass_mark_percent)
-    attempt_id = service.insert_attempt(session, sitting, candidate, now, paper, figures)
+    values = service.attempt_values(sitting, figures, candidate, now, paper)
+    attempt_id = service.insert_attempt(session, sitting, candidate, now, paper, figures, values)
+    attempt = AttemptRow.fresh(attempt_id, values)
+    messages = _read_messages(connection, attempt)
     session.commit()
-    return service.Started(attempt_id, resumed=False)
+    page = QuestionPage(attempt, _viewer(row), f"{row.test_code} {row.test_title}",
+                        _fresh_questions(paper, bank.wording), messages)
+    return service.Started(attempt_id, resumed=False, page=page)
 
 
 def _can_start(sitting: _Sitting, now: datetime) -> bool:

@@ -60,14 +60,19 @@ def join(sitting_id: int):
     the clock starts only then, after the candidate has read the instructions.
 
     The Start of a whole hall comes in the same minute, so its ordinary case is lean
-    (fastpath.start: Core statements, no ORM object, nobody loaded by Flask-Login); anything
-    else, and the page itself, goes the general way."""
+    (fastpath.start: Core statements, no ORM object, nobody loaded by Flask-Login) and answers
+    with the first question's page itself, not a redirect to it: one request from keycode to
+    question, not two (docs/pages.md). Anything else, and the page itself, goes the general
+    way."""
     who = signed_in() if request.method == "POST" else None
     if who is not None:
         form = KeycodeForm()
         if form.validate_on_submit():
-            started = fastpath.start(db(), who, sitting_id, form.keycode.data, now(),
+            moment = now()
+            started = fastpath.start(db(), who, sitting_id, form.keycode.data, moment,
                                      guess_source())
+            if started is not None and started.page is not None:
+                return _question_page(started.page, 1, moment)
             if started is not None:
                 return _after_start(started)
     return _join(sitting_id)

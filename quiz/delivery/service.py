@@ -187,8 +187,14 @@ def assemble_paper(session: Session, blueprint, seed: int | None = None,
     """Assemble a fresh paper to a blueprint (the domain's) from its bank's cached live items.
 
     live_version: the bank's itembank.service.live_version, if the caller has read it."""
+    return assemble_from(live_pool(session, blueprint.code, live_version), blueprint, seed)
+
+
+def assemble_from(pool, blueprint, seed: int | None = None) -> Paper:
+    """Assemble a fresh paper to a blueprint from a bank's prepared live items (a fresh seed if
+    none is given)."""
     seed = secrets.randbelow(2**62) if seed is None else seed
-    return assemble(blueprint, live_pool(session, blueprint.code, live_version), seed)
+    return assemble(blueprint, pool, seed)
 
 
 def keycode_matches(sitting: Sitting, keycode: str | None) -> bool:
@@ -205,6 +211,9 @@ class Started:
 
     attempt_id: int
     resumed: bool
+    # What the first question's page shows, when the start already holds all of it
+    # (fastpath.start: a fresh attempt, so its page needs no read of its own).
+    page: object | None = None
 
 
 def admit_and_start(session: Session, booking: Booking, candidate: User, keycode: str | None,
@@ -336,15 +345,17 @@ _INSERT_ALL_AT_ONCE = _insert_all_at_once()
 
 
 def insert_attempt(session: Session, sitting: Sitting, candidate: User, now: datetime,
-                   paper: Paper, blueprint=None) -> int:
+                   paper: Paper, blueprint=None, values: dict | None = None) -> int:
     """Write the attempt, its questions and the audit event: on PostgreSQL in one statement
     (_insert_all_at_once), elsewhere in three Core INSERTs (the questions as one executemany);
     return the attempt's id. The checks are the caller's.
 
-    blueprint: the sitting's blueprint row if the caller holds it already.
+    blueprint: the sitting's blueprint row if the caller holds it already; values: the
+    attempt's columns (attempt_values) if the caller has worked them out already.
     """
     session.flush()  # anything pending (an admission) goes first, in order
-    values = attempt_values(sitting, blueprint or sitting.blueprint, candidate, now, paper)
+    if values is None:
+        values = attempt_values(sitting, blueprint or sitting.blueprint, candidate, now, paper)
     connection = session.connection()
     detail = {"seed": paper.seed, "extra_seconds": values["extra_seconds"]}
     if connection.dialect.name == "postgresql":

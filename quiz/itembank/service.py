@@ -227,8 +227,18 @@ def live_version(bank):
     return select(text).where(live).scalar_subquery().label("live_version")
 
 
-def live_pool(session: Session, bank: str, version: str | None = None) -> Pool:
-    """Return a bank's live items prepared for assembly (each at its current version).
+@dataclass(frozen=True)
+class LiveBank:
+    """A bank's live items as one version of it stood: prepared for assembly, and each current
+    version's wording (stem, and options by stored letter) for drawing a fresh paper without
+    reading it back (an item version never changes once written)."""
+
+    pool: Pool
+    wording: dict[int, tuple[str, dict[str, str]]]  # version id -> (stem, options)
+
+
+def live_bank(session: Session, bank: str, version: str | None = None) -> LiveBank:
+    """Return a bank's live items (each at its current version), prepared once per version.
 
     Kept per database and bank, and read again only when the bank's live items change: a
     start then costs one small aggregate query (or none, if the caller read live_version in its
@@ -241,9 +251,15 @@ def live_pool(session: Session, bank: str, version: str | None = None) -> Pool:
     cached = cache.get(bank)
     if cached is not None and cached[0] == version:
         return cached[1]
-    pool = prepare(_read_live_candidates(session, bank))
-    cache[bank] = (version, pool)
-    return pool
+    candidates, wording = _read_live(session, bank)
+    live = LiveBank(prepare(candidates), wording)
+    cache[bank] = (version, live)
+    return live
+
+
+def live_pool(session: Session, bank: str, version: str | None = None) -> Pool:
+    """Return a bank's live items prepared for assembly (live_bank's pool)."""
+    return live_bank(session, bank, version).pool
 
 
 def live_candidates(session: Session, bank: str) -> list[Candidate]:
@@ -251,20 +267,23 @@ def live_candidates(session: Session, bank: str) -> list[Candidate]:
     return list(live_pool(session, bank).candidates)
 
 
-# {engine: {bank: (version, pool)}}; weak, so an engine disposed of takes its cache.
+# {engine: {bank: (version, LiveBank)}}; weak, so an engine disposed of takes its cache.
 _live_cache: WeakKeyDictionary = WeakKeyDictionary()
 
 
-def _read_live_candidates(session: Session, bank: str) -> list[Candidate]:
+def _read_live(session: Session, bank: str):
     rows = session.execute(
         select(Item.item_id, Item.outcome, Item.criterion, ItemVersion.id, ItemVersion.options,
-               ItemVersion.enemies)
+               ItemVersion.enemies, ItemVersion.stem)
         .join(ItemVersion, ItemVersion.id == Item.current_version_id)
-        .where(Item.bank == bank, Item.status == "live"))
-    return [Candidate(item_id=item_id, version_id=version_id, outcome=outcome,
-                      criterion=criterion, options=tuple(options),
-                      enemies=frozenset(enemies or ()))
-            for item_id, outcome, criterion, version_id, options, enemies in rows]
+        .where(Item.bank == bank, Item.status == "live")).all()
+    candidates = [Candidate(item_id=item_id, version_id=version_id, outcome=outcome,
+                            criterion=criterion, options=tuple(options),
+                            enemies=frozenset(enemies or ()))
+                  for item_id, outcome, criterion, version_id, options, enemies, _ in rows]
+    wording = {version_id: (stem, dict(options))
+               for _, _, _, version_id, options, _, stem in rows}
+    return candidates, wording
 
 
 def range_coverage_of(session: Session, record: BlueprintRecord) -> RangeCoverage:

@@ -813,7 +813,11 @@
     });
     writeOutbox(keep);
     takeEarlyChoice();
-    history.replaceState(routeOf(location.href), "", location.href);
+    // Start answers with question 1 at the keycode page's address: give it its own, so that
+    // reloading it shows the question instead of sending the keycode again.
+    var here = routeOf(location.href) || (screen === "question" && position ?
+      {screen: "question", position: position} : null);
+    history.replaceState(here, "", here ? urlOf(here) : location.href);
     applyStatus(data.status);
     syncScreen();
     flush();

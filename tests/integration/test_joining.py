@@ -5,6 +5,7 @@ from sqlalchemy import select, update
 
 from quiz.audit import AuditEvent
 from quiz.delivery.models import Attempt, AttemptQuestion, Booking
+from quiz.invigilation.messages import send_message
 from tests import factories
 from tests.factories import KEYCODE, PASSWORD
 
@@ -79,8 +80,10 @@ def test_the_right_keycode_starts_the_attempt_and_fixes_the_paper_in_one_request
     auth.login("alice")
     started = client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE.lower()})
     attempt = session.scalar(select(Attempt))
-    assert started.status_code == 303
-    assert started.headers["Location"].endswith(f"/attempts/{attempt.id}/q/1")
+    assert started.status_code == 200  # the first question itself, not a redirect to it
+    page = started.get_data(as_text=True)
+    assert "Question 1 of 6" in page
+    assert f'action="/attempts/{attempt.id}/q/1"' in page  # its form posts to its own address
     questions = session.scalars(select(AttemptQuestion).order_by(AttemptQuestion.position)).all()
     assert len(questions) == 6
     assert {q.outcome for q in questions} == {1, 2}
@@ -91,6 +94,23 @@ def test_the_right_keycode_starts_the_attempt_and_fixes_the_paper_in_one_request
     trail = session.scalars(select(AuditEvent).where(AuditEvent.action == "attempt_started")).all()
     assert [(e.attempt_id, e.actor_id, e.detail["seed"]) for e in trail] == [
         (attempt.id, exam.alice.id, attempt.seed)]
+
+
+def test_the_first_question_start_answers_with_is_the_page_its_own_address_serves(
+        client, auth, exam, session):
+    """Start draws question 1 from what it has just written and the cached bank, not from a
+    read of the attempt: the page is the one GET /attempts/<id>/q/1 draws from the database,
+    with a room message sent before the start, byte for byte."""
+    ivy = factories.make_user(session, "ivy", role="invigilator", centre=exam.centre)
+    send_message(session, exam.sitting, ivy, factories.MORNING, "Phones off, please.")
+    session.commit()
+    auth.login("alice")
+    started = client.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": KEYCODE})
+    attempt = session.scalar(select(Attempt))
+    served = client.get(f"/attempts/{attempt.id}/q/1")
+    assert started.status_code == served.status_code == 200
+    assert "Phones off, please." in started.get_data(as_text=True)
+    assert started.get_data(as_text=True) == served.get_data(as_text=True)
 
 
 def test_a_wrong_keycode_starts_nothing_and_keeps_the_instructions_in_view(client, auth, exam,
@@ -217,7 +237,7 @@ def test_an_admitted_candidate_signing_in_on_another_browser_goes_straight_on(ap
     assert page.status_code == 200 and not keycode_asked(page)
     started = other.post(f"/sittings/{exam.sitting.id}/join", data={"keycode": ""})
     attempt = session.scalar(select(Attempt))
-    assert started.status_code == 303
+    assert started.status_code == 303  # the general path's Start redirects to the question
     assert started.headers["Location"].endswith(f"/attempts/{attempt.id}/q/1")
 
 

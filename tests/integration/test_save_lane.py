@@ -264,7 +264,8 @@ def test_a_remembered_payload_cannot_be_changed_by_whoever_reads_it():
 def test_a_tampered_value_is_refused_and_not_remembered():
     serializer = URLSafeTimedSerializer("key", salt="test")
     value = serializer.dumps({"n": 1})
-    tampered = value[:-1] + ("A" if value[-1] != "A" else "B")
+    # The payload's first character: the signature's last carries bits base64 may ignore.
+    tampered = ("f" if value[0] != "f" else "g") + value[1:]
     remembered = Verified()
     assert remembered.loads(lambda: serializer, ("k", tampered), tampered, 60) is None
     assert ("k", tampered) not in remembered._known
