@@ -360,6 +360,7 @@ class Result:
     # server, quiz worker, database (PostgreSQL's own processes) and the load generator itself
     cpu_ms_per_start_by_part: dict = field(default_factory=dict)
     cpu_ms_per_save_by_part: dict = field(default_factory=dict)
+    cpu_ms_per_bare_save_by_part: dict = field(default_factory=dict)
 
     @property
     def app_over_bare(self) -> float:
@@ -418,7 +419,7 @@ def run(database: str, plan: Plan, env_overrides: dict | None = None, verbose: b
             worker.stop()
             server.stop()
         say(f"[{database}] bare stack: one INSERT per request on the same gunicorn and database")
-        bare = _bare_ceiling(url, env, folder, plan)
+        bare, bare_cpu = _bare_ceiling(url, env, folder, plan, db, say)
     result = Result(
         database=database, candidates=plan.candidates, workers=_workers_text(env),
         figures=rec.summary(), errors=dict(rec.errors), acknowledged=checked, lost=lost,
@@ -426,6 +427,7 @@ def run(database: str, plan: Plan, env_overrides: dict | None = None, verbose: b
         cpu_ms_per_start=figures["cpu_ms_per_start"], cpu_ms_per_save=figures["cpu_ms_per_save"],
         cpu_ms_per_start_by_part=figures["cpu_ms_per_start_by_part"],
         cpu_ms_per_save_by_part=figures["cpu_ms_per_save_by_part"],
+        cpu_ms_per_bare_save_by_part=bare_cpu,
         load_before=load_before, load_after=os.getloadavg(), seconds=time.monotonic() - began)
     for operation, f in result.figures.items():
         say(f"  {operation}: n {f['n']:,}, p50 {f['p50'] * 1000:.0f} ms, p95 "
@@ -486,7 +488,9 @@ async def _day(day: ExamDayRun, meters: dict, say) -> dict:
             "cpu_ms_per_start_by_part": per_start, "cpu_ms_per_save_by_part": per_save}
 
 
-def _bare_ceiling(url: str, env: dict, folder: Path, plan: Plan) -> float:
+def _bare_ceiling(url: str, env: dict, folder: Path, plan: Plan, db: Database,
+                  say) -> tuple[float, dict[str, float]]:
+    """Return the bare stack's saves a second and its CPU milliseconds per save by part."""
     from bench.bare import create_table
     create_table(url)
     port = free_port()
@@ -494,10 +498,15 @@ def _bare_ceiling(url: str, env: dict, folder: Path, plan: Plan) -> float:
     server.start()
     try:
         wait_until_serving(port, "/")
+        meters = {"server": server.cpu_seconds, "database": db.cpu_seconds,
+                  "load generator": time.process_time}
+        cpu = _cpu(meters)
         done = asyncio.run(bare_saturate(port, plan.saturate_seconds, plan.saturate_clients))
+        per_save = _per(cpu, _cpu(meters), done)
     finally:
         server.stop()
-    return done / plan.saturate_seconds
+    say("  CPU per bare save: " + ", ".join(f"{part} {ms:.2f} ms" for part, ms in per_save.items()))
+    return done / plan.saturate_seconds, per_save
 
 
 def _workers_text(env: dict) -> str:
