@@ -170,7 +170,8 @@ def save_answer(connection: Connection, who: tuple[int, str], attempt_id: int, p
                 choice: int | None, seq: int, now: datetime, grace: timedelta) -> dict | None:
     """Store an answer for the signed-in candidate in the caller's write transaction (on SQLite,
     one that began holding the write lock: quiz.db.begin_write); return the reply, or None when
-    the general path must answer, having written nothing.
+    the general path must answer, having written nothing. The connection is a Connection or,
+    from the save lane, the driver's own (quiz.direct.DirectConnection).
 
     The caller commits when there is a reply and rolls back when there is not. A refusal the
     rules make (paused, on a break, after the deadline, submitted) is raised as the general path

@@ -5,7 +5,8 @@ context, matched the URL, opened the session, ran the before- and after-request 
 CSRF check, and built a Response: in a profile of gunicorn's workers saving at saturation that
 machinery took more of a worker's time than the save's own statements (bench/RESULTS.md, "Fifth
 pass"). This WSGI layer, in front of the app, answers the ordinary save itself, making the same
-checks in the same order:
+checks in the same order, and runs the statements on the database driver's own connection
+(quiz.direct: "Eleventh pass"):
 
 - the session cookie, read with Flask's own serializer for it (the same keys, salt and maximum
   age), so a tampered or expired cookie is no session, as in Flask;
@@ -46,6 +47,7 @@ from werkzeug.http import parse_cookie
 from quiz.accounts.models import parse_session_id
 from quiz.delivery import fastpath
 from quiz.delivery.routes import answer_fields
+from quiz.direct import DirectConnection
 from quiz.errors import BadRequest, Refused
 from quiz.web import BUSY_MESSAGE, BUSY_RETRY_SECONDS, SECURITY_HEADERS, now
 from quiz.web.limits import API_MAX_CONTENT_LENGTH, MAX_ID
@@ -93,27 +95,24 @@ class SaveLane:
             return None
         app = self.flask_app
         with app.app_context():  # the clock, presence's engine
-            connection = None
+            engine = app.extensions["quiz.engine"]
             try:
-                # A Core connection, not an ORM session: nothing here builds an object. Its
+                # The driver's own connection running the save's Core statements (quiz.direct):
+                # nothing here builds an object or needs a Connection's bookkeeping. Its
                 # transaction begins as tools' do, on SQLite with the write lock (quiz.db).
-                connection = app.extensions["quiz.engine"].connect()
-                with connection.begin() as transaction:
+                with DirectConnection(engine) as connection:
                     reply = fastpath.save_answer(connection, who, attempt_id, *fields, now(),
                                                  _grace(app))
-                    if reply is None:
-                        transaction.rollback()
+                    if reply is not None:
+                        connection.commit()
                 return reply
             except PoolTimeout:
                 # No connection came free in the pool's time-out: Flask would wait it out again.
                 return _BUSY
-            except (Refused, SQLAlchemyError):
+            except (Refused, SQLAlchemyError, engine.dialect.loaded_dbapi.Error):
                 # The rules refused it, or the database failed: nothing was committed, and
                 # Flask answers it from the same rules (a save run twice is stored once).
                 return None
-            finally:
-                if connection is not None:
-                    connection.close()
 
     def _session(self, environ) -> Mapping | None:
         """Return the session the request's cookie holds, as Flask would open it; or None."""

@@ -1,12 +1,16 @@
 """PostgreSQL's pooled connections: pinged at checkout only after idling, replaced if dead, and
-their prepared statements kept across requests that only read."""
+their prepared statements kept across requests that only read, and across the save's direct
+transactions (quiz.direct)."""
 from time import monotonic
 
 import pytest
-from sqlalchemy import create_engine, text
+from sqlalchemy import bindparam, create_engine, func, select, text
 from sqlalchemy.orm import Session
 
 from quiz.db import end_read, ping_when_idle
+from quiz.direct import DirectConnection
+
+ONE = select(func.count().label("n")).where(bindparam("n", 0) >= 0)
 
 
 @pytest.fixture
@@ -82,3 +86,32 @@ def test_reads_ended_with_end_read_keep_their_prepared_statements(postgresql_url
 
 def test_reads_ended_with_a_rollback_lose_them_which_is_why_end_read_commits(postgresql_url):
     assert prepared_after_six_reads(postgresql_url, Session.rollback) == 0
+
+
+def test_a_direct_connection_the_server_dropped_is_replaced_after_its_error(postgresql_url):
+    engine = create_engine(postgresql_url, pool_size=1, max_overflow=0)
+    try:
+        first = backend_pid(engine)
+        killer = create_engine(postgresql_url)
+        with killer.connect() as connection:  # as a server restart would, mid-request
+            assert connection.scalar(text("SELECT pg_terminate_backend(:pid)"), {"pid": first})
+        killer.dispose()
+        with pytest.raises(engine.dialect.loaded_dbapi.Error):
+            with DirectConnection(engine) as direct:
+                direct.execute(ONE, {})
+        assert backend_pid(engine) != first  # the pool dropped it and connected anew
+    finally:
+        engine.dispose()
+
+
+def test_direct_transactions_keep_their_prepared_statements(postgresql_url):
+    engine = create_engine(postgresql_url, pool_size=1, max_overflow=0)
+    try:
+        for _ in range(6):  # psycopg prepares a statement on its fifth run
+            with DirectConnection(engine) as direct:
+                direct.execute(ONE, {"n": 0})
+                direct.commit()
+        with engine.connect() as connection:
+            assert connection.scalar(text("SELECT count(*) FROM pg_prepared_statements")) >= 1
+    finally:
+        engine.dispose()
