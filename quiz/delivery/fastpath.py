@@ -321,8 +321,7 @@ def question_page(session: Session, who: tuple[int, str], attempt_id: int, posit
     messages = _read_messages(connection, attempt)
     end_read(session)
     presence.note_heard(attempt.id, now)  # written in a batch, not by this request
-    return QuestionPage(attempt, _viewer(row), f"{row.test_code} {row.test_title}", questions,
-                        messages)
+    return QuestionPage(attempt, _viewer(row), _test_name(row), questions, messages)
 
 
 def _read_messages(connection, attempt: AttemptRow) -> list:
@@ -332,6 +331,11 @@ def _read_messages(connection, attempt: AttemptRow) -> list:
 
 def _viewer(row) -> Viewer:
     return Viewer(row.full_name, row.user_role, bool(row.large_text), bool(row.high_contrast))
+
+
+def _test_name(row) -> str:
+    """The test's name as the question page's header shows it."""
+    return f"{row.test_code} {row.test_title}"
 
 
 @dataclass(frozen=True)
@@ -485,7 +489,7 @@ def start(session: Session, who: tuple[int, str], sitting_id: int, keycode: str 
     attempt = AttemptRow.fresh(attempt_id, values)
     messages = _read_messages(connection, attempt)
     session.commit()
-    page = QuestionPage(attempt, _viewer(row), f"{row.test_code} {row.test_title}",
+    page = QuestionPage(attempt, _viewer(row), _test_name(row),
                         _fresh_questions(paper, bank.wording), messages)
     return service.Started(attempt_id, resumed=False, page=page)
 

@@ -71,9 +71,9 @@ def join(sitting_id: int):
             moment = now()
             started = fastpath.start(db(), who, sitting_id, form.keycode.data, moment,
                                      guess_source())
-            if started is not None and started.page is not None:
-                return _question_page(started.page, 1, moment)
             if started is not None:
+                if started.page is not None:
+                    return _question_page(started.page, 1, moment)
                 return _after_start(started)
     return _join(sitting_id)
 
