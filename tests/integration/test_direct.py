@@ -105,9 +105,8 @@ def test_statements_it_cannot_run_as_they_are_are_refused(engine):
             direct.execute(update(table).values(seq=1).returning(table.c.id), {})
 
 
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)  # PostgreSQL locks rows instead
 def test_on_sqlite_it_holds_the_write_lock_from_its_start(engine, db_url, started):
-    if engine.dialect.name != "sqlite":
-        pytest.skip("PostgreSQL locks the rows a save reads FOR UPDATE instead")
     other = make_engine(db_url, autocommit=True)  # the same file, another connection
     try:
         with DirectConnection(engine):
